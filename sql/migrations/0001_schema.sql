@@ -139,8 +139,10 @@ CREATE TABLE wharf.stock (
 	location_id bigint NOT NULL,
 	sku_id bigint NOT NULL REFERENCES wharf.sku,
 	lot_id bigint,
-	on_hand integer NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+	on_hand integer NOT NULL DEFAULT 0
+		CONSTRAINT stock_on_hand_not_negative CHECK (on_hand >= 0),
 	allocated integer NOT NULL DEFAULT 0
+		CONSTRAINT stock_allocated_within_on_hand
 		CHECK (allocated >= 0 AND allocated <= on_hand),
 	updated_at timestamptz NOT NULL DEFAULT now(),
 	UNIQUE NULLS NOT DISTINCT (location_id, sku_id, lot_id),
@@ -262,6 +264,9 @@ CREATE TRIGGER stock_move_no_truncate BEFORE TRUNCATE ON wharf.stock_move
 -- Applies one ledger row to stock. The CHECK constraints on stock turn an
 -- overdraw, or taking units allocated to someone else, into an error.
 CREATE FUNCTION wharf.apply_stock_move() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	have integer;
+	reserved integer;
 BEGIN
 	-- A ledger row stays inside one warehouse. A transfer is two rows: out
 	-- of the sending warehouse, and into a transit location of the
@@ -273,14 +278,26 @@ BEGIN
 			USING ERRCODE = 'check_violation';
 	END IF;
 	IF NEW.from_location_id IS NOT NULL THEN
-		UPDATE wharf.stock SET on_hand = on_hand - NEW.qty, updated_at = now()
+		SELECT on_hand, allocated INTO have, reserved FROM wharf.stock
 		WHERE location_id = NEW.from_location_id AND sku_id = NEW.sku_id
-		  AND lot_id IS NOT DISTINCT FROM NEW.lot_id;
+		  AND lot_id IS NOT DISTINCT FROM NEW.lot_id
+		FOR UPDATE;
 		IF NOT FOUND THEN
 			RAISE EXCEPTION 'no stock of sku % lot % at location %',
 				NEW.sku_id, NEW.lot_id, NEW.from_location_id
 				USING ERRCODE = 'check_violation';
 		END IF;
+		-- Units reserved for orders stay put: whoever takes them
+		-- releases the allocation first (a pick does).
+		IF have - reserved < NEW.qty THEN
+			RAISE EXCEPTION 'only % free of sku % lot % at location % (% on hand, % allocated): cannot take %',
+				have - reserved, NEW.sku_id, NEW.lot_id,
+				NEW.from_location_id, have, reserved, NEW.qty
+				USING ERRCODE = 'check_violation';
+		END IF;
+		UPDATE wharf.stock SET on_hand = on_hand - NEW.qty, updated_at = now()
+		WHERE location_id = NEW.from_location_id AND sku_id = NEW.sku_id
+		  AND lot_id IS NOT DISTINCT FROM NEW.lot_id;
 	END IF;
 	IF NEW.to_location_id IS NOT NULL THEN
 		INSERT INTO wharf.stock AS s (warehouse_id, location_id, sku_id, lot_id, on_hand)
