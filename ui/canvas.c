@@ -91,8 +91,9 @@ static struct canvas_cell *put(struct canvas *c, int x, int y, uint32_t cp,
 	set_blank(k);
 	k->ch[0] = cp;
 	k->role = (uint8_t)role;
-	if (w == 2) {
-		n = cell(c, x + 1, y);
+	/* n is never NULL here (checked above); the test keeps -O3's
+	 * bounds analysis, which cannot see that, quiet. */
+	if (w == 2 && (n = cell(c, x + 1, y)) != NULL) {
 		memset(n->ch, 0, sizeof(n->ch));
 		n->ch[0] = CANVAS_WIDE_TAIL;
 		n->role = (uint8_t)role;
