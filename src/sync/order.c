@@ -419,6 +419,33 @@ enum wh_err ord_parse_array(const struct ord_parser *p, const json_t *arr,
 	return WH_OK;
 }
 
+enum wh_err ord_parse_lines(struct sync_order *o, const json_t *lines,
+			    ord_line_fn fn, struct wh_error *e)
+{
+	struct sync_order_line *ln;
+	size_t i;
+	json_t *v;
+	enum wh_err rc;
+
+	if (!lines)
+		return WH_OK;
+	json_array_foreach(lines, i, v) {
+		if (!json_is_object(v))
+			return wh_error_set(e, WH_ERR_INVALID,
+					    "line %zu: expected an object, "
+					    "got %s", i, jf_type_name(v));
+		ln = ord_line_push(o, e);
+		if (!ln)
+			return WH_ERR_NOMEM;
+		rc = fn(v, ln, o, e);
+		if (rc) {
+			wh_error_prefix(e, "line %zu", i);
+			return rc;
+		}
+	}
+	return WH_OK;
+}
+
 enum wh_err ord_wrapped_list(const json_t *parent, const char *outer,
 			     const char *inner, json_t **out,
 			     struct wh_error *err)

@@ -78,6 +78,17 @@ struct ord_parser {
 enum wh_err ord_parse_one(const struct ord_parser *p, const json_t *obj,
 			  size_t index, struct sync_order_list *out,
 			  struct wh_error *err);
+/*
+ * Parses every element of lines (NULL: none) into a new line of o with fn,
+ * which may read the order parsed so far (its currency, say). A non-object
+ * element or a failing line is an error naming the line's index.
+ */
+typedef enum wh_err (*ord_line_fn)(const json_t *t, struct sync_order_line *ln,
+				   const struct sync_order *o,
+				   struct wh_error *e);
+enum wh_err ord_parse_lines(struct sync_order *o, const json_t *lines,
+			    ord_line_fn fn, struct wh_error *e);
+
 /* ord_parse_one() for every element of arr (NULL arr: nothing). */
 enum wh_err ord_parse_array(const struct ord_parser *p, const json_t *arr,
 			    struct sync_order_list *out,

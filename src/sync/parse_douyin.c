@@ -44,11 +44,12 @@ static enum wh_err addr_name(const json_t *addr, const char *key, char **out,
 }
 
 static enum wh_err dy_line(const json_t *t, struct sync_order_line *ln,
-			   struct wh_error *e)
+			   const struct sync_order *o, struct wh_error *e)
 {
 	json_t *asi;
 	int64_t rs, as, origin;
 
+	(void)o;
 	ORD_TRY(ord_id2(t, "order_id", NULL, &ln->line_id, e));
 	/* "code" is the merchant's SKU code; out_sku_id an external id. */
 	ORD_TRY(jf_str(t, "code", FMAX, false, &ln->sku_code, e));
@@ -106,9 +107,7 @@ static enum wh_err dy_fill(const json_t *t, struct sync_order *o,
 			   struct wh_error *e)
 {
 	int64_t os, ms;
-	json_t *addr, *lines, *v;
-	enum wh_err rc;
-	size_t i;
+	json_t *addr, *lines;
 
 	ORD_TRY(jf_int(t, "order_status", true, 0, &os, e));
 	ORD_TRY(jf_int(t, "main_status", false, SYNC_STATUS_ABSENT, &ms, e));
@@ -145,22 +144,7 @@ static enum wh_err dy_fill(const json_t *t, struct sync_order *o,
 	ORD_TRY(jf_amount(t, "post_amount", 0, false, &o->shipping_fee, e));
 	ORD_TRY(jf_amount(t, "promotion_amount", 0, false, &o->discount, e));
 	ORD_TRY(jf_arr(t, "sku_order_list", false, &lines, e));
-	json_array_foreach(lines, i, v) {
-		struct sync_order_line *ln;
-
-		if (!json_is_object(v))
-			return wh_error_set(e, WH_ERR_INVALID,
-					    "line %zu: expected an object, "
-					    "got %s", i, jf_type_name(v));
-		ln = ord_line_push(o, e);
-		if (!ln)
-			return WH_ERR_NOMEM;
-		rc = dy_line(v, ln, e);
-		if (rc) {
-			wh_error_prefix(e, "line %zu", i);
-			return rc;
-		}
-	}
+	ORD_TRY(ord_parse_lines(o, lines, dy_line, e));
 	ord_apply_line_refunds(o);
 	return WH_OK;
 }

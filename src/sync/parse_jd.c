@@ -61,8 +61,9 @@ enum sync_api_status api_classify_jd(const json_t *root, long http,
 }
 
 static enum wh_err jd_line(const json_t *t, struct sync_order_line *ln,
-			   struct wh_error *e)
+			   const struct sync_order *o, struct wh_error *e)
 {
+	(void)o;
 	ORD_TRY(jf_str(t, "skuId", FMAX, true, &ln->platform_sku_id, e));
 	/* JD has no line id; the SKU is unique within an order. */
 	ln->line_id = strdup(ln->platform_sku_id);
@@ -89,9 +90,8 @@ static enum wh_err jd_fill(const json_t *t, struct sync_order *o,
 			   struct wh_error *e)
 {
 	char *state = NULL;
-	json_t *ci, *lines, *v;
+	json_t *ci, *lines;
 	enum wh_err rc;
-	size_t i;
 
 	rc = jf_str(t, "orderState", FMAX, true, &state, e);
 	if (rc)
@@ -125,22 +125,7 @@ static enum wh_err jd_fill(const json_t *t, struct sync_order *o,
 	ORD_TRY(jf_amount(t, "freightPrice", 2, false, &o->shipping_fee, e));
 	ORD_TRY(jf_amount(t, "sellerDiscount", 2, false, &o->discount, e));
 	ORD_TRY(jf_arr(t, "itemInfoList", false, &lines, e));
-	json_array_foreach(lines, i, v) {
-		struct sync_order_line *ln;
-
-		if (!json_is_object(v))
-			return wh_error_set(e, WH_ERR_INVALID,
-					    "line %zu: expected an object, "
-					    "got %s", i, jf_type_name(v));
-		ln = ord_line_push(o, e);
-		if (!ln)
-			return WH_ERR_NOMEM;
-		rc = jd_line(v, ln, e);
-		if (rc) {
-			wh_error_prefix(e, "line %zu", i);
-			return rc;
-		}
-	}
+	ORD_TRY(ord_parse_lines(o, lines, jd_line, e));
 	return WH_OK;
 }
 

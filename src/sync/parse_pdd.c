@@ -27,8 +27,9 @@ enum sync_api_status api_classify_pdd(const json_t *root, long http,
 }
 
 static enum wh_err pdd_line(const json_t *t, struct sync_order_line *ln,
-			    struct wh_error *e)
+			    const struct sync_order *o, struct wh_error *e)
 {
+	(void)o;
 	ORD_TRY(jf_str(t, "sku_id", FMAX, true, &ln->platform_sku_id, e));
 	/* PDD items have no line id; the SKU is unique in an order. */
 	ln->line_id = strdup(ln->platform_sku_id);
@@ -59,9 +60,7 @@ static enum wh_err pdd_fill(const json_t *t, struct sync_order *o,
 			    struct wh_error *e)
 {
 	int64_t os, cs, rs, risk;
-	json_t *lines, *v;
-	enum wh_err rc;
-	size_t i;
+	json_t *lines;
 
 	ORD_TRY(jf_int(t, "order_status", true, 0, &os, e));
 	ORD_TRY(jf_int(t, "confirm_status", false, SYNC_STATUS_ABSENT, &cs,
@@ -105,22 +104,7 @@ static enum wh_err pdd_fill(const json_t *t, struct sync_order *o,
 	ORD_TRY(jf_amount(t, "postage", 2, false, &o->shipping_fee, e));
 	ORD_TRY(jf_amount(t, "discount_amount", 2, false, &o->discount, e));
 	ORD_TRY(jf_arr(t, "item_list", false, &lines, e));
-	json_array_foreach(lines, i, v) {
-		struct sync_order_line *ln;
-
-		if (!json_is_object(v))
-			return wh_error_set(e, WH_ERR_INVALID,
-					    "line %zu: expected an object, "
-					    "got %s", i, jf_type_name(v));
-		ln = ord_line_push(o, e);
-		if (!ln)
-			return WH_ERR_NOMEM;
-		rc = pdd_line(v, ln, e);
-		if (rc) {
-			wh_error_prefix(e, "line %zu", i);
-			return rc;
-		}
-	}
+	ORD_TRY(ord_parse_lines(o, lines, pdd_line, e));
 	return WH_OK;
 }
 

@@ -38,8 +38,9 @@ enum sync_api_status api_classify_shopify(const json_t *root, long http,
 }
 
 static enum wh_err sp_line(const json_t *t, struct sync_order_line *ln,
-			   const char *cur, struct wh_error *e)
+			   const struct sync_order *o, struct wh_error *e)
 {
+	const char *cur = o->currency;
 	int64_t disc = 0, gross;
 	int exp = sync_currency_exponent(cur);
 
@@ -73,10 +74,9 @@ static enum wh_err sp_fill(const json_t *t, struct sync_order *o,
 {
 	char *fin = NULL, *ful = NULL, *cancelled = NULL, *cur = NULL;
 	char *first = NULL, *last = NULL;
-	json_t *sa, *lines, *v, *set, *shop;
+	json_t *sa, *lines, *set, *shop;
 	enum wh_err rc;
 	int exp;
-	size_t i;
 
 	rc = jf_str(t, "financial_status", FMAX, false, &fin, e);
 	if (!rc)
@@ -131,22 +131,7 @@ static enum wh_err sp_fill(const json_t *t, struct sync_order *o,
 	free(last);
 	ORD_TRY(rc);
 	ORD_TRY(jf_arr(t, "line_items", false, &lines, e));
-	json_array_foreach(lines, i, v) {
-		struct sync_order_line *ln;
-
-		if (!json_is_object(v))
-			return wh_error_set(e, WH_ERR_INVALID,
-					    "line %zu: expected an object, "
-					    "got %s", i, jf_type_name(v));
-		ln = ord_line_push(o, e);
-		if (!ln)
-			return WH_ERR_NOMEM;
-		rc = sp_line(v, ln, o->currency, e);
-		if (rc) {
-			wh_error_prefix(e, "line %zu", i);
-			return rc;
-		}
-	}
+	ORD_TRY(ord_parse_lines(o, lines, sp_line, e));
 	return WH_OK;
 }
 

@@ -47,8 +47,9 @@ enum sync_api_status api_classify_top(const json_t *root, long http,
 }
 
 static enum wh_err top_line(const json_t *t, struct sync_order_line *ln,
-			    struct wh_error *e)
+			    const struct sync_order *o, struct wh_error *e)
 {
+	(void)o;
 	ORD_TRY(ord_id2(t, "oid_str", "oid", &ln->line_id, e));
 	ORD_TRY(jf_str(t, "outer_sku_id", FMAX, false, &ln->sku_code, e));
 	if (!ln->sku_code || !*ln->sku_code) {
@@ -85,9 +86,8 @@ static enum wh_err top_fill(const json_t *t, struct sync_order *o,
 			    struct wh_error *e)
 {
 	char *status = NULL;
-	json_t *lines, *v;
+	json_t *lines;
 	enum wh_err rc;
-	size_t i;
 
 	rc = jf_str(t, "status", FMAX, true, &status, e);
 	if (rc)
@@ -125,22 +125,7 @@ static enum wh_err top_fill(const json_t *t, struct sync_order *o,
 	ORD_TRY(jf_amount(t, "post_fee", 2, false, &o->shipping_fee, e));
 	ORD_TRY(jf_amount(t, "discount_fee", 2, false, &o->discount, e));
 	ORD_TRY(ord_wrapped_list(t, "orders", "order", &lines, e));
-	json_array_foreach(lines, i, v) {
-		struct sync_order_line *ln;
-
-		if (!json_is_object(v))
-			return wh_error_set(e, WH_ERR_INVALID,
-					    "line %zu: expected an object, "
-					    "got %s", i, jf_type_name(v));
-		ln = ord_line_push(o, e);
-		if (!ln)
-			return WH_ERR_NOMEM;
-		rc = top_line(v, ln, e);
-		if (rc) {
-			wh_error_prefix(e, "line %zu", i);
-			return rc;
-		}
-	}
+	ORD_TRY(ord_parse_lines(o, lines, top_line, e));
 	ord_apply_line_refunds(o);
 	return WH_OK;
 }

@@ -31,9 +31,10 @@ enum sync_api_status api_classify_woo(const json_t *root, long http,
 }
 
 static enum wh_err woo_line(const json_t *t, struct sync_order_line *ln,
-			    int exp, struct wh_error *e)
+			    const struct sync_order *o, struct wh_error *e)
 {
 	int64_t variation = 0;
+	int exp = sync_currency_exponent(o->currency);
 
 	ORD_TRY(ord_id2(t, "id", NULL, &ln->line_id, e));
 	ORD_TRY(jf_str(t, "sku", FMAX, false, &ln->sku_code, e));
@@ -78,10 +79,9 @@ static enum wh_err woo_fill(const json_t *t, struct sync_order *o,
 			    struct wh_error *e)
 {
 	char *status = NULL, *cur = NULL, *a1 = NULL, *a2 = NULL;
-	json_t *bill, *ship, *lines, *v;
+	json_t *bill, *ship, *lines;
 	enum wh_err rc;
 	int exp;
-	size_t i;
 
 	rc = jf_str(t, "status", FMAX, true, &status, e);
 	if (rc)
@@ -133,22 +133,7 @@ static enum wh_err woo_fill(const json_t *t, struct sync_order *o,
 	free(a2);
 	ORD_TRY(rc);
 	ORD_TRY(jf_arr(t, "line_items", false, &lines, e));
-	json_array_foreach(lines, i, v) {
-		struct sync_order_line *ln;
-
-		if (!json_is_object(v))
-			return wh_error_set(e, WH_ERR_INVALID,
-					    "line %zu: expected an object, "
-					    "got %s", i, jf_type_name(v));
-		ln = ord_line_push(o, e);
-		if (!ln)
-			return WH_ERR_NOMEM;
-		rc = woo_line(v, ln, exp, e);
-		if (rc) {
-			wh_error_prefix(e, "line %zu", i);
-			return rc;
-		}
-	}
+	ORD_TRY(ord_parse_lines(o, lines, woo_line, e));
 	return WH_OK;
 }
 
