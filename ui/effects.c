@@ -102,6 +102,16 @@ enum wh_err ui_fx_timer(struct ui_effects *fx, int id, int ms, bool repeat)
 	return ui_effects_add(fx, &e);
 }
 
+enum wh_err ui_fx_idle_timer(struct ui_effects *fx, int id, int ms)
+{
+	struct ui_effect e = { .type = UI_FX_START_TIMER };
+
+	e.timer.id = id;
+	e.timer.ms = ms;
+	e.timer.idle = true;
+	return ui_effects_add(fx, &e);
+}
+
 enum wh_err ui_fx_stop_timer(struct ui_effects *fx, int id)
 {
 	struct ui_effect e = { .type = UI_FX_STOP_TIMER };

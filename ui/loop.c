@@ -27,6 +27,7 @@ struct stack_ent {
 	const struct ui_screen_ops *ops;
 	void *state;
 	uint64_t serial; /* names a screen instance across pushes and pops */
+	bool started;    /* UI_EV_START delivered */
 };
 
 struct pending {
@@ -40,6 +41,7 @@ struct pending {
 struct timer {
 	uint64_t serial, due;
 	int id, period; /* period 0: one-shot */
+	int idle_ms;    /* > 0: an idle timer, pushed back by input */
 };
 
 struct watch {
@@ -64,6 +66,8 @@ struct ui_loop {
 	enum ui_quit_reason reason;
 	unsigned spin;
 	char flash[WH_ERROR_MSG_MAX]; /* an error the loop shows itself */
+	char banner[WH_ERROR_MSG_MAX]; /* ui_loop_set_banner(), "" none */
+	int w, h; /* the last UI_EV_RESIZE's size (0 before the first) */
 };
 
 /* --- small helpers --------------------------------------------------- */
@@ -147,7 +151,7 @@ static void drop_timer(struct ui_loop *l, struct timer *t)
 }
 
 static void set_timer(struct ui_loop *l, uint64_t serial, int id, int ms,
-		      bool repeat)
+		      bool repeat, bool idle)
 {
 	struct timer *t = find_timer(l, serial, id);
 
@@ -163,7 +167,19 @@ static void set_timer(struct ui_loop *l, uint64_t serial, int id, int ms,
 	t->serial = serial;
 	t->id = id;
 	t->due = now_ms(l) + (uint64_t)ms;
-	t->period = repeat ? ms : 0;
+	t->period = repeat && !idle ? ms : 0;
+	t->idle_ms = idle ? ms : 0;
+}
+
+/* A key or a scan: every idle timer starts counting again. */
+static void touch_idle_timers(struct ui_loop *l)
+{
+	uint64_t now = now_ms(l);
+	size_t i;
+
+	for (i = 0; i < l->ntimers; i++)
+		if (l->timers[i].idle_ms > 0)
+			l->timers[i].due = now + (uint64_t)l->timers[i].idle_ms;
 }
 
 /* --- the stack ------------------------------------------------------- */
@@ -210,6 +226,7 @@ enum wh_err ui_loop_push(struct ui_loop *l, const struct ui_screen_ops *ops,
 	l->stack[l->depth].ops = ops;
 	l->stack[l->depth].state = state;
 	l->stack[l->depth].serial = ++l->next_serial;
+	l->stack[l->depth].started = false;
 	l->depth++;
 	l->redraw = true;
 	return WH_OK;
@@ -323,7 +340,7 @@ static void run_effects(struct ui_loop *l, uint64_t serial,
 		case UI_FX_START_TIMER:
 			if (find_screen(l, serial))
 				set_timer(l, serial, e->timer.id, e->timer.ms,
-					  e->timer.repeat);
+					  e->timer.repeat, e->timer.idle);
 			break;
 		case UI_FX_STOP_TIMER:
 			t = find_timer(l, serial, e->timer.id);
@@ -363,8 +380,14 @@ void ui_loop_post(struct ui_loop *l, const struct ui_event *ev)
 	uint64_t serials[64];
 	size_t n = 0, i;
 
+	if (ev->type == UI_EV_RESIZE) {
+		l->w = ev->size.w;
+		l->h = ev->size.h;
+	}
 	if (!l->depth)
 		return;
+	if (ev->type == UI_EV_KEY || ev->type == UI_EV_SCAN)
+		touch_idle_timers(l);
 	if (ev->type == UI_EV_NOTIFY || ev->type == UI_EV_RESIZE) {
 		/* snapshot: screens may come and go while we deliver */
 		for (i = l->depth; i-- > 0 && n < 64;)
@@ -449,8 +472,27 @@ static void deliver_timers(struct ui_loop *l)
 	}
 }
 
+/* UI_EV_START to every screen pushed since the last call, oldest first. */
+static void deliver_starts(struct ui_loop *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->depth; i++) {
+		struct ui_event ev = { .type = UI_EV_START };
+
+		ev.size.w = l->w;
+		ev.size.h = l->h;
+		if (l->stack[i].started)
+			continue;
+		l->stack[i].started = true;
+		deliver(l, l->stack[i].serial, &ev);
+		i = (size_t)-1; /* restart: the stack may have changed */
+	}
+}
+
 void ui_loop_process(struct ui_loop *l)
 {
+	deliver_starts(l);
 	deliver_failed_calls(l);
 	if (l->resume_due && l->depth) {
 		struct ui_event ev = { .type = UI_EV_RESUME };
@@ -504,6 +546,8 @@ void ui_loop_render(struct ui_loop *l, struct canvas *c)
 
 		s->ops->draw(s->state, c);
 	}
+	if (l->banner[0])
+		canvas_status(c, 0, UI_ROLE_ALERT, l->banner, NULL);
 	if (l->flash[0])
 		canvas_status(c, c->h - 1, UI_ROLE_STATUS_ERR, l->flash, NULL);
 	if (spinner_visible(l)) {
@@ -511,6 +555,21 @@ void ui_loop_render(struct ui_loop *l, struct canvas *c)
 
 		canvas_text(c, c->w - 1, 0, 1, UI_ROLE_TITLE, ch);
 	}
+}
+
+void ui_loop_set_banner(struct ui_loop *l, const char *text)
+{
+	const char *t = text ? text : "";
+
+	if (strcmp(l->banner, t) == 0)
+		return;
+	snprintf(l->banner, sizeof(l->banner), "%s", t);
+	l->redraw = true;
+}
+
+void ui_loop_flash(struct ui_loop *l, const char *msg)
+{
+	show_error(l, msg ? msg : "");
 }
 
 /* --- lifetime -------------------------------------------------------- */

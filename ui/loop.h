@@ -98,7 +98,8 @@ const struct ui_screen_ops *ui_loop_top(const struct ui_loop *loop);
 
 /*
  * Delivers an event now: KEY and SCAN to the top screen, NOTIFY and RESIZE
- * to every screen (top first), then runs the effects. ev and what it points
+ * to every screen (top first), then runs the effects. KEY and SCAN push
+ * back every idle timer (ui_fx_idle_timer). ev and what it points
  * to are borrowed. DB_RESULT and TIMER events come from the loop itself.
  */
 void ui_loop_post(struct ui_loop *loop, const struct ui_event *ev);
@@ -110,7 +111,8 @@ void ui_loop_post(struct ui_loop *loop, const struct ui_event *ev);
 void ui_loop_db_done(struct ui_loop *loop, uint64_t id, enum wh_err err,
 		     const struct wh_error *e, void *result);
 
-/* Delivers what is due: failed calls, resumes, expired timers. */
+/* Delivers what is due: UI_EV_START to newly pushed screens, failed
+ * calls, resumes, expired timers. */
 void ui_loop_process(struct ui_loop *loop);
 
 /* True once a QUIT, BREAK_LOOP, signal or empty stack ended the loop;
@@ -129,6 +131,16 @@ void ui_loop_render(struct ui_loop *loop, struct canvas *c);
  */
 enum wh_err ui_loop_run(struct ui_loop *loop, enum ui_quit_reason *reason,
 			struct wh_error *e);
+
+/*
+ * A banner on the top row over every screen (the station's OFFLINE
+ * notice); NULL or "" removes it. text is copied.
+ */
+void ui_loop_set_banner(struct ui_loop *loop, const char *text);
+
+/* Shows msg on the bottom row until the next key, as the loop does for its
+ * own errors (a scanner unplugged, a runner failure). msg is copied. */
+void ui_loop_flash(struct ui_loop *loop, const char *msg);
 
 /* Ends curses if it is active (idempotent). Call before printing a fatal
  * message from outside the loop. */

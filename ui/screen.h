@@ -37,6 +37,9 @@ enum ui_event_type {
 	UI_EV_TIMER,     /* ev->timer: a UI_FX_START_TIMER expired */
 	UI_EV_RESIZE,    /* ev->size: the terminal's new size (all screens) */
 	UI_EV_RESUME,    /* the screen above was popped: this one is on top */
+	UI_EV_START,     /* once, right after the screen was pushed, before
+			  * its first draw: where a screen asks for its data;
+			  * ev->size is the terminal's (0x0 when unknown) */
 };
 
 /* A scan, independent of the scanner drivers' own struct scan_event. */
@@ -44,6 +47,7 @@ struct ui_scan {
 	const unsigned char *data; /* raw bytes, not NUL-terminated */
 	size_t len;
 	char aim[4]; /* AIM symbology id ("]C1", "]d2"), "" when unknown */
+	const char *source; /* "fifo", "serial"...; NULL when unknown */
 };
 
 struct ui_db_result {
@@ -115,6 +119,9 @@ struct ui_effect {
 			int id;
 			int ms;
 			bool repeat;
+			/* an idle timer: every key or scan, to any screen,
+			 * pushes its expiry back to ms from then */
+			bool idle;
 		} timer;
 		int quit_reason;
 	};
@@ -150,6 +157,8 @@ enum wh_err ui_fx_pop(struct ui_effects *fx);
 enum wh_err ui_fx_quit(struct ui_effects *fx, enum ui_quit_reason reason);
 enum wh_err ui_fx_timer(struct ui_effects *fx, int id, int ms, bool repeat);
 enum wh_err ui_fx_stop_timer(struct ui_effects *fx, int id);
+/* A one-shot timer that fires after ms without any key or scan. */
+enum wh_err ui_fx_idle_timer(struct ui_effects *fx, int id, int ms);
 
 /* The first effect of type in fx, or NULL (for tests and runners). */
 const struct ui_effect *ui_effects_find(const struct ui_effects *fx,

@@ -13,18 +13,17 @@ static const char *const c0_names[32] = {
 	"CAN", "EM",  "SUB", "ESC", "FS",  "GS",  "RS",  "US",
 };
 
-/* Appends s at *pos, keeping out NUL-terminated; *pos counts it all. */
+/*
+ * Appends s at *pos when all of it fits, keeping out NUL-terminated; *pos
+ * counts everything. A truncated text thus ends before the first item
+ * that did not fit, never inside one ("AB", not "AB<G").
+ */
 static void put(char *out, size_t size, size_t *pos, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (*pos < size) {
-		size_t room = size - *pos - 1;
-		size_t k = n < room ? n : room;
-
-		memcpy(out + *pos, s, k);
-		out[*pos + k] = '\0';
-	}
+	if (*pos + n < size)
+		memcpy(out + *pos, s, n + 1);
 	*pos += n;
 }
 
