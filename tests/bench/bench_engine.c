@@ -1,0 +1,444 @@
+/*
+ * bench_engine.c - the engine against pgbench on the same server.
+ * Owner: the engine.
+ *
+ *   bench_engine --db CONNINFO --clients N --seconds S
+ *
+ * CONNINFO is a keyword/value libpq string for any database of the
+ * cluster; the benchmark creates (and drops first) its own databases
+ * wharf_bench_engine and wharf_bench_pgbench there. It seeds the demo
+ * warehouse at scale 10, measures bulk allocation and a 10,000-order
+ * single-item wave release, runs N station loops (claim_task ->
+ * confirm_pick) for S seconds, then pgbench tpcb-like with -c N -j 2 -T S
+ * and a per-transaction log. One line per figure:
+ *   BENCH <name> <value> <unit>   and   RATIO <name> <value>
+ * pgbench is taken from $PGBENCH, else /usr/lib/postgresql/15/bin/pgbench.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "db/engine.h"
+#include "db/migrate.h"
+#include "db/seed.h"
+
+#define MAX_CLIENTS 64
+#define CONN 1024
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int die(const char *what, const struct wh_error *e)
+{
+	fprintf(stderr, "bench_engine: %s: %s\n", what, e ? e->msg : "");
+	return 1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double pct(double *v, size_t n, double p)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	i = (size_t)(p * (double)(n - 1) + 0.5);
+	return v[i];
+}
+
+/* Drops and creates database name through the conninfo's server. */
+static int fresh_db(const char *base, const char *name, char *out, size_t n)
+{
+	struct wh_error err;
+	struct db *db;
+	const char *p[] = { name };
+	struct db_result *r;
+	char sql[256];
+
+	if (db_connect(base, &db, &err) != WH_OK)
+		return die("connect", &err);
+	/* Identifiers cannot be parameters: quote_ident builds the command. */
+	if (db_exec(db, "SELECT format('DROP DATABASE IF EXISTS %I', $1::text)",
+		    1, p, &r, &err) != WH_OK)
+		return die("drop", &err);
+	snprintf(sql, sizeof(sql), "%s", db_result_text(r, 0, 0));
+	db_result_free(r);
+	if (db_exec(db, sql, 0, NULL, NULL, &err) != WH_OK)
+		return die("drop", &err);
+	if (db_exec(db, "SELECT format('CREATE DATABASE %I', $1::text)", 1, p,
+		    &r, &err) != WH_OK)
+		return die("create", &err);
+	snprintf(sql, sizeof(sql), "%s", db_result_text(r, 0, 0));
+	db_result_free(r);
+	if (db_exec(db, sql, 0, NULL, NULL, &err) != WH_OK)
+		return die("create", &err);
+	db_close(db);
+	snprintf(out, n, "%s dbname=%s", base, name);
+	return 0;
+}
+
+struct station {
+	char conninfo[CONN];
+	int64_t user, wh;
+	double seconds;
+	double *lat; /* ms, one per confirm */
+	size_t n_lat, cap;
+	long failures;
+	char last[WH_ERROR_MSG_MAX];
+};
+
+static void *station_loop(void *arg)
+{
+	struct station *s = arg;
+	struct engine_actor me = { .user_id = s->user };
+	struct wh_error err;
+	struct db *db;
+	char op[ENGINE_OP_ID_SIZE];
+	double end;
+
+	if (db_connect(s->conninfo, &db, &err) != WH_OK) {
+		s->failures++;
+		return NULL;
+	}
+	end = now_s() + s->seconds;
+	while (now_s() < end) {
+		struct engine_task t;
+		struct engine_pick_result res;
+		double t0;
+		enum wh_err rc = engine_claim_task(db, &me, s->wh, &t, &err);
+
+		if (rc == WH_ERR_NOT_FOUND)
+			break;
+		if (rc != WH_OK) {
+			s->failures++;
+			snprintf(s->last, sizeof(s->last), "%s", err.msg);
+			continue;
+		}
+		struct engine_pick p = {
+		    .task_id = t.task_id, .location_code = t.location_code,
+		    .barcode = t.sku_code,
+		    .lot_code = t.lot_code[0] ? t.lot_code : NULL,
+		    .qty = (int32_t)t.qty, .op_id = op,
+		};
+		if (engine_op_id(op, sizeof(op), &err) != WH_OK)
+			break;
+		t0 = now_s();
+		rc = engine_confirm_pick(db, &p, &me, &res, &err);
+		if (rc != WH_OK) {
+			/* A lot past ship-by today: report it short. */
+			s->failures++;
+			snprintf(s->last, sizeof(s->last), "%s", err.msg);
+			if (engine_op_id(op, sizeof(op), &err) == WH_OK)
+				engine_short_pick(db, t.task_id, 0, op, &me,
+						  &(struct engine_short_result){ 0 },
+						  &err);
+			continue;
+		}
+		if (s->n_lat == s->cap) {
+			size_t cap = s->cap ? s->cap * 2 : 4096;
+			double *nl = realloc(s->lat, cap * sizeof(*nl));
+
+			if (!nl)
+				break;
+			s->lat = nl;
+			s->cap = cap;
+		}
+		s->lat[s->n_lat++] = (now_s() - t0) * 1000.0;
+	}
+	db_close(db);
+	return NULL;
+}
+
+/* Runs pgbench with argv; 0 on success. */
+static int run(char *const argv[])
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* Reads every pgbench log in dir: latencies (ms) into *out. */
+static size_t read_pgbench_logs(const char *dir, double **out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0, cap = 0;
+	double *v = NULL;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char path[1024], line[256];
+		FILE *f;
+
+		if (strncmp(de->d_name, "pgbench_log", 11) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			/* client_id transaction_no time_us script_no ... */
+			char *p = line, *e;
+			long us;
+
+			strtol(p, &e, 10);
+			strtol(e, &e, 10);
+			us = strtol(e, &e, 10);
+			if (e == p)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 65536;
+				double *nv = realloc(v, cap * sizeof(*nv));
+				if (!nv)
+					break;
+				v = nv;
+			}
+			v[n++] = (double)us / 1000.0;
+		}
+		fclose(f);
+		unlink(path);
+	}
+	closedir(d);
+	*out = v;
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = NULL, *pgbench = getenv("PGBENCH");
+	int clients = 8, seconds = 10;
+	char econn[CONN], pconn[CONN];
+	struct wh_error err;
+	struct db *db;
+	struct station *st;
+	pthread_t th[MAX_CLIENTS];
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--db") == 0)
+			base = argv[i + 1];
+		else if (strcmp(argv[i], "--clients") == 0)
+			clients = (int)strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--seconds") == 0)
+			seconds = (int)strtol(argv[i + 1], NULL, 10);
+	}
+	if (!base || clients < 1 || clients > MAX_CLIENTS || seconds < 1) {
+		fprintf(stderr, "usage: bench_engine --db CONNINFO --clients N "
+				"--seconds S\n");
+		return 2;
+	}
+	if (!pgbench)
+		pgbench = "/usr/lib/postgresql/15/bin/pgbench";
+
+	if (fresh_db(base, "wharf_bench_engine", econn, sizeof(econn)))
+		return 1;
+	if (db_connect(econn, &db, &err) != WH_OK)
+		return die("connect", &err);
+	if (db_migrate_builtin(db, NULL, &err) != WH_OK)
+		return die("migrate", &err);
+	if (db_seed_demo(db, 10, NULL, NULL, &err) != WH_OK)
+		return die("seed", &err);
+	/* 12,000 more one-unit orders for Shanghai, SKUs with stock. */
+	if (db_exec(db,
+		    "WITH s AS (SELECT DISTINCT st.sku_id FROM wharf.stock st "
+		    " JOIN wharf.location l ON l.id = st.location_id JOIN "
+		    " wharf.warehouse w ON w.id = st.warehouse_id WHERE w.code = "
+		    " 'SH' AND l.kind = 'pick' AND st.on_hand > 40), "
+		    "k AS (SELECT sku_id, row_number() OVER (ORDER BY sku_id) rn, "
+		    " count(*) OVER () c FROM s), "
+		    "o AS (INSERT INTO wharf.sales_order (warehouse_id, shop_id, "
+		    " platform_order_id, carrier) SELECT sh.warehouse_id, sh.id, "
+		    " 'B' || n, 'SF' FROM generate_series(1, 12000) n, wharf.shop sh "
+		    " WHERE sh.code = 'PDD-MAIN' RETURNING id) "
+		    "INSERT INTO wharf.order_line (order_id, line_no, sku_id, qty) "
+		    "SELECT o.id, 1, k.sku_id, 1 FROM o JOIN k ON k.rn = "
+		    " 1 + o.id % k.c",
+		    0, NULL, NULL, &err) != WH_OK)
+		return die("orders", &err);
+	db_exec(db, "ANALYZE", 0, NULL, NULL, &err);
+
+	int64_t sh = 0;
+	{
+		struct db_result *r;
+		if (db_exec(db, "SELECT id FROM wharf.warehouse WHERE code = 'SH'",
+			    0, NULL, &r, &err) != WH_OK)
+			return die("warehouse", &err);
+		sh = db_result_int64(r, 0, 0);
+		db_result_free(r);
+	}
+	int64_t lines = 0;
+	double t0 = now_s();
+	for (;;) {
+		struct engine_pending_result pr;
+
+		if (engine_allocate_pending(db, sh, 500, NULL, &pr, &err) != WH_OK)
+			return die("allocate", &err);
+		lines += pr.lines;
+		if (pr.orders < 500)
+			break;
+	}
+	double alloc_s = now_s() - t0;
+	printf("BENCH allocate_lines_per_s %.0f lines/s\n",
+	       (double)lines / alloc_s);
+
+	struct engine_actor sup = { 0 };
+	{
+		struct db_result *r;
+		if (db_exec(db, "SELECT id FROM wharf.app_user WHERE login = 'lead'",
+			    0, NULL, &r, &err) != WH_OK)
+			return die("user", &err);
+		sup.user_id = db_result_int64(r, 0, 0);
+		db_result_free(r);
+	}
+	struct engine_wave_limits lim = {
+	    .strategy = WAVE_SINGLE_ITEM, .max_orders = 10000,
+	    .max_units = 10000, .max_totes = 1, .slots_per_tote = 1,
+	};
+	struct engine_wave_result wr;
+	t0 = now_s();
+	if (engine_release_wave(db, sh, &lim, &sup, &wr, &err) != WH_OK)
+		return die("release_wave", &err);
+	printf("BENCH wave_release_10000_orders_ms %.0f ms\n",
+	       (now_s() - t0) * 1000.0);
+	fprintf(stderr, "wave: %" PRId64 " orders, %" PRId64 " tasks\n",
+		wr.orders, wr.tasks);
+	/* One picker per client. */
+	if (db_exec(db,
+		    "INSERT INTO wharf.app_user (login, display_name, role, "
+		    "pin_hash) SELECT 'bench' || n, 'Bench', 'picker', 'x' FROM "
+		    "generate_series(1, 64) n",
+		    0, NULL, NULL, &err) != WH_OK)
+		return die("pickers", &err);
+	db_exec(db, "ANALYZE", 0, NULL, NULL, &err);
+
+	st = calloc((size_t)clients, sizeof(*st));
+	if (!st)
+		return 1;
+	for (int i = 0; i < clients; i++) {
+		struct db_result *r;
+		char login[16];
+		const char *p[] = { login };
+
+		snprintf(login, sizeof(login), "bench%d", i + 1);
+		if (db_exec(db, "SELECT id FROM wharf.app_user WHERE login = $1",
+			    1, p, &r, &err) != WH_OK)
+			return die("picker", &err);
+		st[i].user = db_result_int64(r, 0, 0);
+		db_result_free(r);
+		st[i].wh = sh;
+		st[i].seconds = seconds;
+		snprintf(st[i].conninfo, sizeof(st[i].conninfo), "%s", econn);
+	}
+	t0 = now_s();
+	for (int i = 0; i < clients; i++)
+		pthread_create(&th[i], NULL, station_loop, &st[i]);
+	for (int i = 0; i < clients; i++)
+		pthread_join(th[i], NULL);
+	double pick_s = now_s() - t0;
+	size_t n_all = 0;
+	long failures = 0;
+	for (int i = 0; i < clients; i++) {
+		n_all += st[i].n_lat;
+		failures += st[i].failures;
+		if (st[i].failures)
+			fprintf(stderr, "station %d: %ld refused, last: %s\n", i,
+				st[i].failures, st[i].last);
+	}
+	double *all = malloc((n_all + 1) * sizeof(*all));
+	if (!all)
+		return 1;
+	n_all = 0;
+	for (int i = 0; i < clients; i++) {
+		memcpy(all + n_all, st[i].lat, st[i].n_lat * sizeof(*all));
+		n_all += st[i].n_lat;
+		free(st[i].lat);
+	}
+	free(st);
+	double pick_tps = (double)n_all / pick_s;
+	double pick_p50 = pct(all, n_all, 0.50), pick_p99 = pct(all, n_all, 0.99);
+	free(all);
+	printf("BENCH pick_confirm_tps_c%d %.1f tx/s\n", clients, pick_tps);
+	printf("BENCH pick_confirm_p50_ms_c%d %.2f ms\n", clients, pick_p50);
+	printf("BENCH pick_confirm_p99_ms_c%d %.2f ms\n", clients, pick_p99);
+	{
+		struct db_result *r;
+		if (db_exec(db, "SELECT count(*) FROM (SELECT * FROM wharf.verify() "
+			    "UNION ALL SELECT * FROM wharf.verify_engine()) v",
+			    0, NULL, &r, &err) == WH_OK) {
+			fprintf(stderr, "verify after bench: %s violations\n",
+				db_result_text(r, 0, 0));
+			db_result_free(r);
+		}
+	}
+	db_close(db);
+
+	/* pgbench tpcb-like on the same server. */
+	char dir[] = "/tmp/bench_engine_XXXXXX", cbuf[16], tbuf[16];
+	if (!mkdtemp(dir))
+		return 1;
+	if (fresh_db(base, "wharf_bench_pgbench", pconn, sizeof(pconn)))
+		return 1;
+	char *init[] = { (char *)pgbench, "-i", "-q", "-s", "10", pconn, NULL };
+	if (run(init))
+		return die("pgbench -i failed", NULL);
+	snprintf(cbuf, sizeof(cbuf), "%d", clients);
+	snprintf(tbuf, sizeof(tbuf), "%d", seconds);
+	char prefix[sizeof(dir) + 16];
+	snprintf(prefix, sizeof(prefix), "%s/pgbench_log", dir);
+	char *bench[] = { (char *)pgbench, "-n", "-c", cbuf, "-j", "2", "-T",
+			  tbuf, "-l", "--log-prefix", prefix, pconn, NULL };
+	int out = dup(1);
+	/* pgbench's own report goes to stderr, not our BENCH lines. */
+	if (out >= 0)
+		dup2(2, 1);
+	int brc = run(bench);
+	if (out >= 0) {
+		dup2(out, 1);
+		close(out);
+	}
+	if (brc)
+		return die("pgbench failed", NULL);
+	double *pv = NULL;
+	size_t pn = read_pgbench_logs(dir, &pv);
+	rmdir(dir);
+	double pg_tps = (double)pn / seconds, pg_p99 = pct(pv, pn, 0.99);
+	free(pv);
+	printf("BENCH pgbench_tps_c%d %.1f tx/s\n", clients, pg_tps);
+	printf("BENCH pgbench_p99_ms_c%d %.2f ms\n", clients, pg_p99);
+	printf("RATIO pick_confirm_vs_pgbench_c%d %.2f\n", clients,
+	       pg_tps > 0 ? pick_tps / pg_tps : 0);
+	printf("RATIO pick_p99_vs_pgbench_p99_c%d %.2f\n", clients,
+	       pg_p99 > 0 ? pick_p99 / pg_p99 : 0);
+	if (failures)
+		fprintf(stderr, "%ld confirm refusals during the run\n",
+			failures);
+	return 0;
+}
