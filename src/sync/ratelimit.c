@@ -114,6 +114,38 @@ static bool parse_uint(const char *s, size_t len, int64_t *out)
 	return true;
 }
 
+/*
+ * Seconds as Retry-After gives them, "2" or (Shopify) "2.0", into
+ * milliseconds; digits past the third decimal are ignored.
+ */
+static bool parse_seconds_ms(const char *s, size_t len, int64_t *ms)
+{
+	const char *dot = memchr(s, '.', len);
+	size_t whole = dot ? (size_t)(dot - s) : len;
+	int64_t secs, frac = 0, scale = 100;
+
+	if (!parse_uint(s, whole, &secs))
+		return false;
+	if (dot) {
+		size_t nfrac = len - whole - 1;
+
+		if (nfrac == 0)
+			return false;
+		for (size_t i = 0; i < nfrac; i++) {
+			char c = dot[1 + i];
+
+			if (c < '0' || c > '9')
+				return false;
+			if (scale) {
+				frac += (c - '0') * scale;
+				scale /= 10;
+			}
+		}
+	}
+	*ms = secs * 1000 + frac;
+	return true;
+}
+
 enum wh_err sync_bucket_observe_shopify(struct sync_bucket *b,
 					const char *header, int64_t now_ms,
 					struct wh_error *err)
@@ -153,7 +185,7 @@ int64_t sync_backoff_ms(unsigned attempt, int64_t base_ms, int64_t cap_ms,
 enum wh_err sync_retry_after_parse(const char *value, int64_t now_epoch,
 				   int64_t *delay_ms, struct wh_error *err)
 {
-	int64_t secs, when;
+	int64_t when;
 	size_t len;
 
 	*delay_ms = 0;
@@ -164,10 +196,8 @@ enum wh_err sync_retry_after_parse(const char *value, int64_t now_epoch,
 	len = strlen(value);
 	while (len && (value[len - 1] == ' ' || value[len - 1] == '\t'))
 		len--;
-	if (parse_uint(value, len, &secs)) {
-		*delay_ms = secs * 1000;
+	if (parse_seconds_ms(value, len, delay_ms))
 		return WH_OK;
-	}
 	if (sync_http_date_parse(value, len, &when, NULL) == WH_OK) {
 		*delay_ms = when > now_epoch ? (when - now_epoch) * 1000 : 0;
 		return WH_OK;

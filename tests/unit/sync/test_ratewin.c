@@ -137,7 +137,18 @@ static void test_retry_after(void **state)
 	assert_int_equal(d, 0);
 	assert_int_equal(sync_retry_after_parse("-1", 0, &d, &e),
 			 WH_ERR_INVALID);
-	assert_int_equal(sync_retry_after_parse("1.5", 0, &d, &e),
+	/* Shopify sends decimal seconds ("2.0"). */
+	assert_int_equal(sync_retry_after_parse("2.0", 0, &d, &e), WH_OK);
+	assert_int_equal(d, 2000);
+	assert_int_equal(sync_retry_after_parse("1.5", 0, &d, &e), WH_OK);
+	assert_int_equal(d, 1500);
+	assert_int_equal(sync_retry_after_parse("0.0125", 0, &d, &e), WH_OK);
+	assert_int_equal(d, 12);
+	assert_int_equal(sync_retry_after_parse("1.", 0, &d, &e),
+			 WH_ERR_INVALID);
+	assert_int_equal(sync_retry_after_parse(".5", 0, &d, &e),
+			 WH_ERR_INVALID);
+	assert_int_equal(sync_retry_after_parse("1.5s", 0, &d, &e),
 			 WH_ERR_INVALID);
 	/* The obsolete RFC 850 form is not accepted. */
 	assert_int_equal(sync_retry_after_parse(
