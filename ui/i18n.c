@@ -42,6 +42,11 @@ enum wh_err i18n_localedir(const char *env, const char *exe, char *buf,
 		if (put(buf, n, exe, dlen, "locale/" PROBE_MO) == WH_OK &&
 		    stat(buf, &st) == 0)
 			return put(buf, n, exe, dlen, "locale");
+		/* An installed binary, <prefix>/bin/wharf, whatever the
+		 * prefix the package chose (/usr for the .deb). */
+		if (put(buf, n, exe, dlen, "../share/locale/" PROBE_MO) ==
+			    WH_OK && stat(buf, &st) == 0)
+			return put(buf, n, exe, dlen, "../share/locale");
 	}
 	return put(buf, n, LOCALEDIR, strlen(LOCALEDIR), "");
 }

@@ -11,7 +11,9 @@
  *  1. $WHARF_LOCALEDIR;
  *  2. <directory of /proc/self/exe>/locale when it holds a zh_CN/LC_MESSAGES/
  *     wharf.mo: running from the build tree (build/wharf, build/locale);
- *  3. LOCALEDIR, the compile-time install path (<prefix>/share/locale).
+ *  3. <directory of /proc/self/exe>/../share/locale when it holds one (an
+ *     installed binary, whatever prefix its package chose);
+ *  4. LOCALEDIR, the compile-time install path (<prefix>/share/locale).
  *
  * Thread safety: i18n_init() and i18n_set_language() change process-wide
  * state (the locale, the environment) and must run on the UI thread while no

@@ -80,6 +80,44 @@ static bool find_catalogue(char *dir, size_t n)
 	return stat(mo, &st) == 0;
 }
 
+/* An installed binary: <prefix>/bin/wharf finds <prefix>/share/locale. */
+static void test_localedir_installed(void **unused)
+{
+	static const char *const dirs[] = {
+		"bin", "share", "share/locale", "share/locale/zh_CN",
+		"share/locale/zh_CN/LC_MESSAGES",
+	};
+	char tmpl[] = "/tmp/wharf-i18n-XXXXXX", buf[PATH_MAX], p[PATH_MAX];
+	char *dir = mkdtemp(tmpl);
+	size_t i;
+	FILE *f;
+
+	(void)unused;
+	assert_non_null(dir);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, dirs[i]);
+		assert_int_equal(mkdir(p, 0700), 0);
+	}
+	snprintf(p, sizeof(p), "%s/share/locale/zh_CN/LC_MESSAGES/wharf.mo",
+		 dir);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/bin/wharf", dir);
+	assert_int_equal(i18n_localedir(NULL, p, buf, sizeof(buf)), WH_OK);
+	snprintf(p, sizeof(p), "%s/bin/../share/locale", dir);
+	assert_string_equal(buf, p);
+
+	snprintf(p, sizeof(p), "%s/share/locale/zh_CN/LC_MESSAGES/wharf.mo",
+		 dir);
+	assert_int_equal(unlink(p), 0);
+	for (i = sizeof(dirs) / sizeof(dirs[0]); i-- > 0;) {
+		snprintf(p, sizeof(p), "%s/%s", dir, dirs[i]);
+		assert_int_equal(rmdir(p), 0);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_switch_language(void **unused)
 {
 	char dir[PATH_MAX];
@@ -117,6 +155,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_localedir_order),
+		cmocka_unit_test(test_localedir_installed),
 		cmocka_unit_test(test_switch_language),
 	};
 
