@@ -31,6 +31,7 @@
 #include "db/notify.h"
 #include "db/summary.h"
 #include "drivers/scanner/scanner.h"
+#include "station_req.h"
 #include "ui/i18n.h"
 #include "ui/loop.h"
 #include "ui/req.h"
@@ -48,6 +49,8 @@ struct session {
 	char role[16];
 	char language[16];
 	unsigned roles;
+	int64_t warehouse_id;
+	int64_t station_id; /* 0: the station code is not in the database */
 };
 
 struct station {
@@ -207,6 +210,23 @@ static void set_language(const char *lang)
 	i18n_set_language(lang, &e);
 }
 
+/* The station's id for the engine's audit trail; 0 when unknown. */
+static int64_t station_id_of(struct station *st)
+{
+	const char *params[] = { st->code };
+	struct wh_error err = { 0 };
+	struct db_result *r;
+	int64_t id = 0;
+
+	if (db_exec(st->db, "SELECT id FROM wharf.station WHERE code = $1", 1,
+		    params, &r, &err) != WH_OK)
+		return 0;
+	if (db_result_rows(r) == 1)
+		id = db_result_int64(r, 0, 0);
+	db_result_free(r);
+	return id;
+}
+
 static enum wh_err do_login(struct station *st, const struct ui_req *r,
 			    struct ui_login_result **out, struct wh_error *err)
 {
@@ -247,6 +267,8 @@ static enum wh_err do_login(struct station *st, const struct ui_req *r,
 	snprintf(st->s.role, sizeof(st->s.role), "%s", res->role);
 	snprintf(st->s.language, sizeof(st->s.language), "%s", res->language);
 	st->s.roles = login_role_bits(res->role);
+	st->s.warehouse_id = res->warehouse_id;
+	st->s.station_id = station_id_of(st);
 	set_language(res->language);
 	*out = res;
 	return WH_OK;
@@ -309,6 +331,17 @@ static enum wh_err station_db_call(void *ctx, struct ui_loop *loop,
 					   "out of memory");
 		break;
 	default:
+		if (station_req_is_floor(r->kind) && st->s.active) {
+			struct station_actor a = {
+				.user_id = st->s.user_id,
+				.station_id = st->s.station_id,
+				.warehouse_id = st->s.warehouse_id,
+				.lang = st->s.language,
+			};
+
+			rc = station_req_run(st->db, &a, r, &result, &err);
+			break;
+		}
 		rc = wh_error_set(&err, WH_ERR_INVALID, "unknown request");
 		break;
 	}

@@ -15,21 +15,104 @@
 #ifndef WHARF_UI_REQ_H
 #define WHARF_UI_REQ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "db/engine.h"
+#include "db/lookup.h"
 #include "db/summary.h"
 
+/*
+ * The floor requests act for the logged-in user at this station in the
+ * user's warehouse: the runner supplies the actor, the warehouse and the
+ * language, so screens never carry them.
+ */
 enum ui_req_kind {
 	UI_REQ_LOGIN,   /* answer: struct ui_login_result */
 	UI_REQ_LOGOUT,  /* answer: none (NULL result) */
 	UI_REQ_SUMMARY, /* answer: struct stock_summary (db/summary.h) */
+	UI_REQ_CLAIM_TASK,   /* answer: struct engine_task; WH_ERR_NOT_FOUND:
+			      * nothing to do */
+	UI_REQ_CONFIRM_PICK, /* id task, loc, code, lot, qty, op:
+			      * struct engine_pick_result */
+	UI_REQ_SHORT_PICK,   /* id task, qty found, op:
+			      * struct engine_short_result */
+	UI_REQ_SKIP_TASK,    /* id task, reason: none (NULL result) */
+	UI_REQ_PUTBACK,      /* id task, loc, qty, op:
+			      * struct engine_putback_result */
+	UI_REQ_RESOLVE,      /* code: struct lookup_code */
+	UI_REQ_LOT,          /* sku_id, lot: struct lookup_lot */
+	UI_REQ_PO_LIST,      /* struct lookup_po_list */
+	UI_REQ_RECEIVE,      /* id po (0 blind), sku_id, lot, expiry, qty,
+			      * loc ("" the dock), op:
+			      * struct engine_receive_result */
+	UI_REQ_SUGGEST,      /* sku_id, lot_id: struct ui_suggest_result */
+	UI_REQ_PUTAWAY,      /* loc from, loc2 to, sku_id, lot_id, qty, op:
+			      * struct ui_move_result */
+	UI_REQ_MOVE,         /* same as UI_REQ_PUTAWAY */
+	UI_REQ_COUNT,        /* id location, lines, op:
+			      * struct engine_count_result */
+	UI_REQ_STOCK,        /* code: struct lookup_stock */
+	UI_REQ_WAVE_PREVIEW, /* wave: struct lookup_wave_preview */
+	UI_REQ_WAVE_RELEASE, /* wave: struct engine_wave_result */
+	/* the pack desk (ui/scr_pack.h has the answer types) */
+	UI_REQ_PACK_OPEN,    /* code (tote, order or tracking no), or id
+			      * order: struct pack_order (db/pack.h) */
+	UI_REQ_PACK_VERIFY,  /* id order, code, lot, op:
+			      * struct engine_pack_result */
+	UI_REQ_PACK_SINGLE,  /* code item, lot, op: struct pack_order (the
+			      * single-item order now packed) */
+	UI_REQ_PACK_SHIP,    /* id order, qty weight g, code carton, op:
+			      * struct ui_pack_ship_result; prints first */
+	UI_REQ_PACK_REPRINT, /* id order: struct ui_pack_ship_result */
+	UI_REQ_PACK_VOID,    /* id order, reason, op: struct pack_order */
+	UI_REQ_PACK_EXCEPTION, /* id order, reason, op: none */
+	UI_REQ_PACK_SCALE,   /* struct ui_pack_scale_result */
+};
+
+#define UI_REQ_COUNT_MAX 32 /* lines of one count */
+
+struct ui_count_line {
+	int64_t sku_id;
+	char lot[LOOKUP_LOT_SIZE]; /* "" without lot */
+	int32_t counted;
+};
+
+struct ui_wave_req {
+	enum wave_strategy strategy;
+	int32_t max_orders;
+	int32_t max_units;
+	int32_t max_totes;
+	int32_t slots_per_tote;
+	char carrier[33]; /* "" any */
 };
 
 struct ui_req {
 	enum ui_req_kind kind;
 	char *who;    /* LOGIN: badge or login name */
 	char *pin;    /* LOGIN: never logged, wiped on free */
-	char *reason; /* LOGOUT: "user", "idle" or "exit" */
+	char *reason; /* LOGOUT: "user", "idle" or "exit"; SKIP: why */
+	int64_t id;   /* task, purchase order or location id */
+	int64_t sku_id, lot_id;
+	int32_t qty;
+	char *loc;    /* location code (from) */
+	char *loc2;   /* location code (to) */
+	char *code;   /* barcode or lookup query */
+	char *lot;    /* lot code, NULL without lot */
+	char *expiry; /* "YYYY-MM-DD", NULL unknown */
+	char op[ENGINE_OP_ID_SIZE]; /* the operation id, "" none */
+	struct ui_count_line lines[UI_REQ_COUNT_MAX];
+	size_t nlines;
+	struct ui_wave_req wave;
+};
+
+struct ui_suggest_result {
+	int64_t location_id; /* 0: no bin suggested */
+	char location_code[LOOKUP_LOC_SIZE];
+};
+
+struct ui_move_result {
+	bool replayed;
 };
 
 struct ui_login_result {
@@ -44,6 +127,47 @@ struct ui_login_result {
 struct ui_req *ui_req_login(const char *who, const char *pin);
 struct ui_req *ui_req_logout(const char *reason);
 struct ui_req *ui_req_summary(void);
+
+/*
+ * The floor's requests. Each returns NULL when out of memory. op is the
+ * screen's operation id for a call that changes stock (copied); a screen
+ * keeps it until the call succeeds, so a retry after a lost answer is a
+ * replay, not a second operation.
+ */
+struct ui_req *ui_req_claim_task(void);
+struct ui_req *ui_req_confirm_pick(int64_t task_id, const char *loc,
+				   const char *code, const char *lot,
+				   int32_t qty, const char *op);
+struct ui_req *ui_req_short_pick(int64_t task_id, int32_t found,
+				 const char *op);
+struct ui_req *ui_req_skip_task(int64_t task_id, const char *reason);
+struct ui_req *ui_req_putback(int64_t task_id, const char *loc, int32_t qty,
+			      const char *op);
+struct ui_req *ui_req_resolve(const char *code);
+struct ui_req *ui_req_lot(int64_t sku_id, const char *lot);
+struct ui_req *ui_req_po_list(void);
+/* expiry "YYYY-MM-DD" or NULL; lot NULL without lot; loc NULL: the dock */
+struct ui_req *ui_req_receive(int64_t po_id, int64_t sku_id, const char *lot,
+			      const char *expiry, int32_t qty,
+			      const char *loc, const char *op);
+struct ui_req *ui_req_suggest(int64_t sku_id, int64_t lot_id);
+/* kind: UI_REQ_PUTAWAY or UI_REQ_MOVE */
+struct ui_req *ui_req_move(enum ui_req_kind kind, const char *from,
+			   const char *to, int64_t sku_id, int64_t lot_id,
+			   int32_t qty, const char *op);
+/* n lines (at most UI_REQ_COUNT_MAX) are copied */
+struct ui_req *ui_req_count(int64_t location_id,
+			    const struct ui_count_line *lines, size_t n,
+			    const char *op);
+struct ui_req *ui_req_stock(const char *query);
+/* kind: UI_REQ_WAVE_PREVIEW or UI_REQ_WAVE_RELEASE */
+struct ui_req *ui_req_wave(enum ui_req_kind kind, const struct ui_wave_req *w);
+
+/* The pack desk's requests (see the kinds above); NULL when out of
+ * memory. */
+struct ui_req *ui_req_pack(enum ui_req_kind kind, int64_t order_id,
+			   const char *code, const char *lot, int32_t qty,
+			   const char *reason, const char *op);
 
 /* Frees a request (a void * so it fits ui_fx_db_call()). */
 void ui_req_free(void *req);

@@ -9,6 +9,8 @@
 #include "ui/i18n.h"
 #include "ui/scr_login.h"
 #include "ui/scr_menu.h"
+#include "ui/scr_pick.h"
+#include "ui/scr_receive.h"
 #include "ui/scr_scantest.h"
 #include "ui/scr_summary.h"
 
@@ -17,7 +19,7 @@ static const struct {
 	enum menu_item item;
 	const char *label; /* msgid, the same as the menu's */
 } not_built[] = {
-	{ MENU_PICK, N_("Pick") },       { MENU_RECEIVE, N_("Receive") },
+
 	{ MENU_PUTAWAY, N_("Putaway") }, { MENU_COUNT, N_("Count") },
 	{ MENU_MOVE, N_("Move") },       { MENU_PACK, N_("Pack") },
 	{ MENU_WAVE, N_("Wave release") },
@@ -42,6 +44,8 @@ enum wh_err station_open_screen(const struct station_session *s, int screen,
 {
 	struct menu_params mp;
 	struct scantest_params tp;
+	struct pick_params pp;
+	struct receive_params rp;
 	size_t i;
 
 	(void)param;
@@ -64,6 +68,12 @@ enum wh_err station_open_screen(const struct station_session *s, int screen,
 					    _("%s: not built yet"),
 					    _(not_built[i].label));
 	switch (screen) {
+	case MENU_PICK:
+		pp.today = s->today;
+		return open_ops(&scr_pick, &pp, ops, state, e);
+	case MENU_RECEIVE:
+		rp.today = s->today;
+		return open_ops(&scr_receive, &rp, ops, state, e);
 	case MENU_STOCK:
 		return open_ops(&scr_summary, NULL, ops, state, e);
 	case MENU_SCANNER_TEST:

@@ -16,8 +16,8 @@ wait_for "主菜单"
 wait_for "库存查询"
 wait_for "扫描枪测试"
 screen_has_not "波次"           # a picker does not see Wave release
-keys 1                          # Pick
-wait_for "拣货：尚未开发"
+keys 2                          # Count
+wait_for "盘点：尚未开发"
 typed s                         # Stock lookup
 wait_for "库存概览"
 wait_for "库位数"

@@ -328,11 +328,11 @@ static void test_idle_logout(void **unused)
 	assert_false(ui_loop_done(l, NULL));
 	assert_int_equal(f.logouts, 0);
 	/* a menu item without a screen: a clear message, no screen */
-	post_key(l, '1'); /* Pick */
+	post_key(l, '2'); /* Count */
 	assert_int_equal(ui_loop_depth(l), 2);
 	ui_loop_render(l, c);
 	d = canvas_dump(c);
-	assert_non_null(strstr(d, "Pick: not built yet"));
+	assert_non_null(strstr(d, "Count: not built yet"));
 	free(d);
 	/* then 60 s without input: logged out, audited as idle */
 	f.now += 60001;

@@ -1,0 +1,277 @@
+/*
+ * station_req.c - floor requests on the station's connection. See
+ * station_req.h.
+ */
+#include "station_req.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool station_req_is_floor(enum ui_req_kind kind)
+{
+	switch (kind) {
+	case UI_REQ_LOGIN:
+	case UI_REQ_LOGOUT:
+	case UI_REQ_SUMMARY:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* A zeroed answer of size n in *out; false (and err set) when out of
+ * memory. */
+static bool answer(void **out, size_t n, struct wh_error *err)
+{
+	*out = calloc(1, n);
+	if (!*out)
+		wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+	return *out != NULL;
+}
+
+static enum wh_err run_move(struct db *db, const struct station_actor *a,
+			    const struct engine_actor *who,
+			    const struct ui_req *r, struct ui_move_result *out,
+			    struct wh_error *err)
+{
+	struct lookup_code from, to;
+	struct engine_move m = {
+		.sku_id = r->sku_id,
+		.lot_id = r->lot_id,
+		.qty = r->qty,
+		.op_id = r->op,
+	};
+	enum wh_err rc;
+
+	rc = lookup_code(db, a->warehouse_id, r->loc, a->lang, &from, err);
+	if (rc != WH_OK)
+		return rc;
+	if (from.kind != LOOKUP_LOCATION)
+		return wh_error_set(err, WH_ERR_REFUSED,
+				    "BAD_LOCATION: %s is not a location",
+				    r->loc);
+	rc = lookup_code(db, a->warehouse_id, r->loc2, a->lang, &to, err);
+	if (rc != WH_OK)
+		return rc;
+	if (to.kind != LOOKUP_LOCATION)
+		return wh_error_set(err, WH_ERR_REFUSED,
+				    "BAD_LOCATION: %s is not a location",
+				    r->loc2);
+	m.from_location_id = from.location_id;
+	m.to_location_id = to.location_id;
+	if (r->kind == UI_REQ_PUTAWAY)
+		return engine_putaway(db, &m, who, &out->replayed, err);
+	return engine_move(db, &m, who, &out->replayed, err);
+}
+
+static enum wh_err run_receive(struct db *db, const struct station_actor *a,
+			       const struct engine_actor *who,
+			       const struct ui_req *r,
+			       struct engine_receive_result *out,
+			       struct wh_error *err)
+{
+	struct engine_receive rcv = {
+		.po_id = r->id,
+		.warehouse_id = a->warehouse_id,
+		.sku_id = r->sku_id,
+		.lot_code = r->lot && r->lot[0] ? r->lot : NULL,
+		.expiry = r->expiry && r->expiry[0] ? r->expiry : NULL,
+		.qty = r->qty,
+		.op_id = r->op,
+	};
+	char code[LOOKUP_LOC_SIZE];
+	struct lookup_code loc;
+	enum wh_err rc;
+
+	if (r->loc && r->loc[0]) {
+		rc = lookup_code(db, a->warehouse_id, r->loc, a->lang, &loc,
+				 err);
+		if (rc != WH_OK)
+			return rc;
+		if (loc.kind != LOOKUP_LOCATION)
+			return wh_error_set(err, WH_ERR_REFUSED,
+					    "BAD_LOCATION: %s is not a "
+					    "location", r->loc);
+		rcv.location_id = loc.location_id;
+	} else {
+		rc = lookup_dock(db, a->warehouse_id, &rcv.location_id, code,
+				 err);
+		if (rc != WH_OK)
+			return rc;
+	}
+	return engine_receive(db, &rcv, who, out, err);
+}
+
+static enum wh_err run_count(struct db *db, const struct engine_actor *who,
+			     const struct ui_req *r,
+			     struct engine_count_result *out,
+			     struct wh_error *err)
+{
+	struct engine_count_line l[UI_REQ_COUNT_MAX];
+	size_t i;
+
+	for (i = 0; i < r->nlines && i < UI_REQ_COUNT_MAX; i++) {
+		l[i].sku_id = r->lines[i].sku_id;
+		l[i].lot_code = r->lines[i].lot[0] ? r->lines[i].lot : NULL;
+		l[i].counted = r->lines[i].counted;
+	}
+	/* the engine's threshold: a variance of more than 2 units waits
+	 * for a supervisor */
+	return engine_count(db, r->id, l, i, 2, r->op, who, out, err);
+}
+
+static enum wh_err run_wave(struct db *db, const struct station_actor *a,
+			    const struct engine_actor *who,
+			    const struct ui_req *r, void *out,
+			    struct wh_error *err)
+{
+	const struct ui_wave_req *w = &r->wave;
+	struct engine_wave_limits lim = {
+		.strategy = w->strategy,
+		.max_orders = w->max_orders > 0 ? (size_t)w->max_orders : 1,
+		.max_units = w->max_units > 0 ? w->max_units : 1,
+		.max_totes = w->max_totes > 0 ? (size_t)w->max_totes : 1,
+		.slots_per_tote = w->slots_per_tote > 0
+					  ? (size_t)w->slots_per_tote : 1,
+		.carrier = w->carrier[0] ? w->carrier : NULL,
+	};
+
+	if (r->kind == UI_REQ_WAVE_PREVIEW)
+		return lookup_wave_preview(db, a->warehouse_id,
+					   wave_strategy_name(w->strategy),
+					   w->carrier, lim.max_orders, out,
+					   err);
+	return engine_release_wave(db, a->warehouse_id, &lim, who, out, err);
+}
+
+static enum wh_err run_suggest(struct db *db, const struct station_actor *a,
+			       const struct ui_req *r,
+			       struct ui_suggest_result *out,
+			       struct wh_error *err)
+{
+	enum wh_err rc;
+
+	rc = engine_suggest_putaway(db, a->warehouse_id, r->sku_id, r->lot_id,
+				    &out->location_id, err);
+	if (rc == WH_ERR_NOT_FOUND) {
+		out->location_id = 0;
+		return WH_OK;
+	}
+	if (rc != WH_OK)
+		return rc;
+	return lookup_location_code(db, out->location_id, out->location_code,
+				    err);
+}
+
+enum wh_err station_req_run(struct db *db, const struct station_actor *a,
+			    const struct ui_req *r, void **result,
+			    struct wh_error *err)
+{
+	const struct engine_actor who = {
+		.user_id = a->user_id,
+		.station_id = a->station_id,
+	};
+	void *out = NULL;
+	enum wh_err rc;
+
+	*result = NULL;
+	switch (r->kind) {
+	case UI_REQ_CLAIM_TASK:
+		if (!answer(&out, sizeof(struct engine_task), err))
+			return WH_ERR_NOMEM;
+		rc = engine_claim_task(db, &who, a->warehouse_id, out, err);
+		break;
+	case UI_REQ_CONFIRM_PICK: {
+		struct engine_pick p = {
+			.task_id = r->id,
+			.location_code = r->loc,
+			.barcode = r->code,
+			.lot_code = r->lot && r->lot[0] ? r->lot : NULL,
+			.qty = r->qty,
+			.op_id = r->op,
+		};
+
+		if (!answer(&out, sizeof(struct engine_pick_result), err))
+			return WH_ERR_NOMEM;
+		rc = engine_confirm_pick(db, &p, &who, out, err);
+		break;
+	}
+	case UI_REQ_SHORT_PICK:
+		if (!answer(&out, sizeof(struct engine_short_result), err))
+			return WH_ERR_NOMEM;
+		rc = engine_short_pick(db, r->id, r->qty, r->op, &who, out,
+				       err);
+		break;
+	case UI_REQ_SKIP_TASK:
+		rc = lookup_skip_task(db, r->id, a->user_id, a->station_id,
+				      r->reason, err);
+		break;
+	case UI_REQ_PUTBACK:
+		if (!answer(&out, sizeof(struct engine_putback_result), err))
+			return WH_ERR_NOMEM;
+		rc = engine_confirm_putback(db, r->id, r->loc, r->qty, r->op,
+					    &who, out, err);
+		break;
+	case UI_REQ_RESOLVE:
+		if (!answer(&out, sizeof(struct lookup_code), err))
+			return WH_ERR_NOMEM;
+		rc = lookup_code(db, a->warehouse_id, r->code, a->lang, out,
+				 err);
+		break;
+	case UI_REQ_LOT:
+		if (!answer(&out, sizeof(struct lookup_lot), err))
+			return WH_ERR_NOMEM;
+		rc = lookup_lot(db, r->sku_id, r->lot, out, err);
+		break;
+	case UI_REQ_PO_LIST:
+		if (!answer(&out, sizeof(struct lookup_po_list), err))
+			return WH_ERR_NOMEM;
+		rc = lookup_open_pos(db, a->warehouse_id, out, err);
+		break;
+	case UI_REQ_RECEIVE:
+		if (!answer(&out, sizeof(struct engine_receive_result), err))
+			return WH_ERR_NOMEM;
+		rc = run_receive(db, a, &who, r, out, err);
+		break;
+	case UI_REQ_SUGGEST:
+		if (!answer(&out, sizeof(struct ui_suggest_result), err))
+			return WH_ERR_NOMEM;
+		rc = run_suggest(db, a, r, out, err);
+		break;
+	case UI_REQ_PUTAWAY:
+	case UI_REQ_MOVE:
+		if (!answer(&out, sizeof(struct ui_move_result), err))
+			return WH_ERR_NOMEM;
+		rc = run_move(db, a, &who, r, out, err);
+		break;
+	case UI_REQ_COUNT:
+		if (!answer(&out, sizeof(struct engine_count_result), err))
+			return WH_ERR_NOMEM;
+		rc = run_count(db, &who, r, out, err);
+		break;
+	case UI_REQ_STOCK:
+		if (!answer(&out, sizeof(struct lookup_stock), err))
+			return WH_ERR_NOMEM;
+		rc = lookup_stock(db, a->warehouse_id, r->code, a->lang, out,
+				  err);
+		break;
+	case UI_REQ_WAVE_PREVIEW:
+		if (!answer(&out, sizeof(struct lookup_wave_preview), err))
+			return WH_ERR_NOMEM;
+		rc = run_wave(db, a, &who, r, out, err);
+		break;
+	case UI_REQ_WAVE_RELEASE:
+		if (!answer(&out, sizeof(struct engine_wave_result), err))
+			return WH_ERR_NOMEM;
+		rc = run_wave(db, a, &who, r, out, err);
+		break;
+	default:
+		return wh_error_set(err, WH_ERR_INVALID, "unknown request");
+	}
+	if (rc != WH_OK) {
+		free(out);
+		return rc;
+	}
+	*result = out;
+	return WH_OK;
+}
