@@ -18,90 +18,25 @@
 #include "ui/req.h"
 #include "ui/scr_pick.h"
 
-static const struct pick_params params = { .today = { 2026, 11, 25 } };
+#include "screen_driver.h"
 
-struct fixture {
-	void *st;
-	struct ui_effects fx;
-};
+static const struct pick_params params = { .today = { 2026, 11, 25 } };
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct wh_error e = { 0 };
+	struct screen_driver *d = calloc(1, sizeof(*d));
 
-	assert_non_null(f);
-	f->st = scr_pick.init(&params, &e);
-	assert_non_null(f->st);
-	*state = f;
+	assert_non_null(d);
+	sd_open(d, &scr_pick, &params);
+	*state = d;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	ui_effects_clear(&f->fx);
-	scr_pick.free(f->st);
-	free(f);
+	sd_close(*state);
+	free(*state);
 	return 0;
-}
-
-static unsigned send(struct fixture *f, const struct ui_event *ev)
-{
-	ui_effects_clear(&f->fx);
-	return scr_pick.event(f->st, ev, &f->fx);
-}
-
-static unsigned key(struct fixture *f, int k)
-{
-	struct ui_event ev = { .type = UI_EV_KEY, .key = k };
-
-	return send(f, &ev);
-}
-
-/* Typed text and Enter, as a wedge scanner or the keyboard gives it. */
-static unsigned type(struct fixture *f, const char *s)
-{
-	for (; *s; s++)
-		key(f, (unsigned char)*s);
-	return key(f, UI_KEY_ENTER);
-}
-
-/* The request of the only db call in fx, and its tag. */
-static const struct ui_req *req_of(struct fixture *f, int *tag)
-{
-	const struct ui_effect *e = ui_effects_find(&f->fx, UI_FX_DB_CALL);
-
-	assert_non_null(e);
-	if (tag)
-		*tag = e->db.tag;
-	return e->db.request;
-}
-
-static unsigned answer(struct fixture *f, int tag, enum wh_err err,
-		       const char *msg, void *result)
-{
-	struct ui_event ev = { .type = UI_EV_DB_RESULT };
-
-	ev.db.tag = tag;
-	ev.db.err = err;
-	ev.db.msg = msg ? msg : "";
-	ev.db.result = result;
-	return send(f, &ev);
-}
-
-static bool beeped(struct fixture *f, bool ok)
-{
-	const struct ui_effect *e;
-	size_t i;
-
-	for (i = 0; i < f->fx.n; i++) {
-		e = &f->fx.v[i];
-		if (e->type == (ok ? UI_FX_BEEP_OK : UI_FX_BEEP_ERR))
-			return true;
-	}
-	return false;
 }
 
 static struct engine_task task(int64_t id, const char *kind,
@@ -124,20 +59,20 @@ static struct engine_task task(int64_t id, const char *kind,
 }
 
 /* Start, and answer the claim with t. */
-static void start_with(struct fixture *f, struct engine_task t)
+static void start_with(struct screen_driver *f, struct engine_task t)
 {
 	struct ui_event ev = { .type = UI_EV_START };
 	const struct ui_req *r;
 	int tag;
 
-	send(f, &ev);
+	sd_send(f, &ev);
 	assert_int_equal(pick_state_of(f->st), PICK_CLAIMING);
-	r = req_of(f, &tag);
+	r = sd_req(f, &tag);
 	assert_int_equal(r->kind, UI_REQ_CLAIM_TASK);
-	answer(f, tag, WH_OK, NULL, &t);
+	sd_answer(f, tag, WH_OK, NULL, &t);
 }
 
-static void resolve_answer(struct fixture *f, int64_t sku, int32_t pack)
+static void resolve_answer(struct screen_driver *f, int64_t sku, int32_t pack)
 {
 	struct lookup_code lc = { .kind = LOOKUP_SKU, .sku_id = sku,
 				  .pack_qty = pack };
@@ -146,14 +81,14 @@ static void resolve_answer(struct fixture *f, int64_t sku, int32_t pack)
 
 	snprintf(lc.sku_code, sizeof(lc.sku_code), "SKU-%06d", (int)sku);
 	snprintf(lc.lot_control, sizeof(lc.lot_control), "fefo");
-	r = req_of(f, &tag);
+	r = sd_req(f, &tag);
 	assert_int_equal(r->kind, UI_REQ_RESOLVE);
-	answer(f, tag, WH_OK, NULL, &lc);
+	sd_answer(f, tag, WH_OK, NULL, &lc);
 }
 
 static void test_happy_path_gs1(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	struct engine_pick_result pr = { .task_id = 1, .units = 2,
 					 .remaining = 0, .slot = 3 };
 	const struct engine_task *t;
@@ -166,23 +101,23 @@ static void test_happy_path_gs1(void **state)
 	assert_non_null(t);
 	assert_null(strchr(t->sku_name, '\x1b'));
 	/* wrong bin: refused, naming the right one, nothing sent */
-	type(f, "A-09-09-9");
+	sd_type(f, "A-09-09-9");
 	assert_int_equal(pick_state_of(f->st), PICK_BIN);
-	assert_true(beeped(f, false));
+	assert_true(sd_beeped(f, false));
 	assert_null(ui_effects_find(&f->fx, UI_FX_DB_CALL));
 	assert_non_null(strstr(pick_message(f->st), "A-01-02-1"));
-	type(f, "A-01-02-1");
+	sd_type(f, "A-01-02-1");
 	assert_int_equal(pick_state_of(f->st), PICK_ITEM);
-	assert_true(beeped(f, true));
+	assert_true(sd_beeped(f, true));
 	/* a GS1 scan: GTIN, lot and a count of 2 */
-	type(f, "[01]06900000000014[10]L1[30]2");
-	r = req_of(f, NULL);
+	sd_type(f, "[01]06900000000014[10]L1[30]2");
+	r = sd_req(f, NULL);
 	assert_string_equal(r->code, "06900000000014");
 	resolve_answer(f, 7, 1);
 	assert_int_equal(pick_state_of(f->st), PICK_QTY);
 	assert_int_equal(pick_default_qty(f->st), 2);
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, &tag);
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
 	assert_int_equal(tag, PICK_TAG_CONFIRM);
 	assert_int_equal(r->kind, UI_REQ_CONFIRM_PICK);
 	assert_int_equal(r->id, 1);
@@ -191,22 +126,22 @@ static void test_happy_path_gs1(void **state)
 	assert_int_equal(r->qty, 2);
 	assert_int_equal(strlen(r->op), ENGINE_OP_ID_SIZE - 1);
 	snprintf(pr.tote_code, sizeof(pr.tote_code), "T0001");
-	answer(f, tag, WH_OK, NULL, &pr);
+	sd_answer(f, tag, WH_OK, NULL, &pr);
 	/* done: the next claim goes out */
 	assert_int_equal(pick_state_of(f->st), PICK_CLAIMING);
-	r = req_of(f, &tag);
+	r = sd_req(f, &tag);
 	assert_int_equal(r->kind, UI_REQ_CLAIM_TASK);
 	assert_non_null(strstr(pick_message(f->st), "T0001 slot 3"));
-	answer(f, tag, WH_ERR_NOT_FOUND, "no task", NULL);
+	sd_answer(f, tag, WH_ERR_NOT_FOUND, "no task", NULL);
 	assert_int_equal(pick_state_of(f->st), PICK_IDLE);
 	/* Enter asks again */
-	key(f, UI_KEY_ENTER);
+	sd_key(f, UI_KEY_ENTER);
 	assert_int_equal(pick_state_of(f->st), PICK_CLAIMING);
 }
 
 static void test_wrong_item_and_lot(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	struct engine_pick_result pr = { .task_id = 1, .units = 1,
 					 .remaining = 1 };
 	char op[ENGINE_OP_ID_SIZE];
@@ -214,153 +149,153 @@ static void test_wrong_item_and_lot(void **state)
 	int tag;
 
 	start_with(f, task(1, "pick", "A-01", 2));
-	type(f, "A-01");
+	sd_type(f, "A-01");
 	/* another SKU: refused with the expected one */
-	type(f, "6900000000021");
+	sd_type(f, "6900000000021");
 	resolve_answer(f, 8, 1);
 	assert_int_equal(pick_state_of(f->st), PICK_ITEM);
-	assert_true(beeped(f, false));
+	assert_true(sd_beeped(f, false));
 	assert_non_null(strstr(pick_message(f->st), "SKU-000007"));
 	/* the right SKU without a lot: the lot step */
-	type(f, "6900000000014");
+	sd_type(f, "6900000000014");
 	resolve_answer(f, 7, 1);
 	assert_int_equal(pick_state_of(f->st), PICK_LOT);
-	type(f, "L2");
+	sd_type(f, "L2");
 	assert_int_equal(pick_state_of(f->st), PICK_QTY);
 	assert_int_equal(pick_default_qty(f->st), 2);
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, &tag);
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
 	assert_string_equal(r->lot, "L2");
 	snprintf(op, sizeof(op), "%s", r->op);
 	/* the engine refuses the lot: its words, back to the lot step */
-	answer(f, tag, WH_ERR_REFUSED,
+	sd_answer(f, tag, WH_ERR_REFUSED,
 	       "WRONG_LOT: expected lot L1 (exp 2027-03-01), scanned L2",
 	       NULL);
 	assert_int_equal(pick_state_of(f->st), PICK_LOT);
 	assert_string_equal(pick_message(f->st),
 			    "expected lot L1 (exp 2027-03-01), scanned L2");
-	assert_true(beeped(f, false));
-	type(f, "L1");
-	type(f, "1");
-	r = req_of(f, &tag);
+	assert_true(sd_beeped(f, false));
+	sd_type(f, "L1");
+	sd_type(f, "1");
+	r = sd_req(f, &tag);
 	assert_int_equal(r->qty, 1);
 	/* a refused call committed nothing: the same op id is fine */
 	assert_string_equal(r->op, op);
-	answer(f, tag, WH_OK, NULL, &pr);
+	sd_answer(f, tag, WH_OK, NULL, &pr);
 	/* one left: scan the item again, with a new op id */
 	assert_int_equal(pick_state_of(f->st), PICK_ITEM);
 	assert_int_equal(pick_task_of(f->st)->qty, 1);
-	type(f, "6900000000014");
+	sd_type(f, "6900000000014");
 	resolve_answer(f, 7, 1);
-	type(f, "L1");
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, NULL);
+	sd_type(f, "L1");
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, NULL);
 	assert_string_not_equal(r->op, op);
 	assert_int_equal(r->qty, 1);
 }
 
 static void test_case_counts_pack(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	const struct ui_req *r;
 
 	start_with(f, task(1, "pick", "A-01", 24));
-	type(f, "A-01");
-	type(f, "[01]16900000000011[10]L1");
+	sd_type(f, "A-01");
+	sd_type(f, "[01]16900000000011[10]L1");
 	resolve_answer(f, 7, 12);
 	assert_int_equal(pick_state_of(f->st), PICK_QTY);
 	/* 24 to pick, a case of 12: two scans of the case */
 	assert_int_equal(pick_default_qty(f->st), 2);
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, NULL);
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, NULL);
 	assert_string_equal(r->code, "16900000000011");
 	assert_int_equal(r->qty, 2);
 }
 
 static void test_bad_qty_typed(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 
 	start_with(f, task(1, "pick", "A-01", 2));
-	type(f, "A-01");
-	type(f, "[01]06900000000014[10]L1");
+	sd_type(f, "A-01");
+	sd_type(f, "[01]06900000000014[10]L1");
 	resolve_answer(f, 7, 1);
-	type(f, "x1");
+	sd_type(f, "x1");
 	assert_int_equal(pick_state_of(f->st), PICK_QTY);
 	assert_null(ui_effects_find(&f->fx, UI_FX_DB_CALL));
-	assert_true(beeped(f, false));
+	assert_true(sd_beeped(f, false));
 	/* Esc goes back a step */
-	key(f, UI_KEY_ESC);
+	sd_key(f, UI_KEY_ESC);
 	assert_int_equal(pick_state_of(f->st), PICK_ITEM);
-	key(f, UI_KEY_ESC);
+	sd_key(f, UI_KEY_ESC);
 	assert_int_equal(pick_state_of(f->st), PICK_BIN);
-	key(f, UI_KEY_ESC);
+	sd_key(f, UI_KEY_ESC);
 	assert_non_null(ui_effects_find(&f->fx, UI_FX_POP_SCREEN));
 }
 
 static void test_short_and_skip(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	struct engine_short_result sr = { .task_id = 1, .found = 1,
 					  .shortfall = 2, .reallocated = 2 };
 	const struct ui_req *r;
 	int tag;
 
 	start_with(f, task(1, "pick", "A-01", 3));
-	key(f, UI_KEY_F(2));
+	sd_key(f, UI_KEY_F(2));
 	assert_int_equal(pick_state_of(f->st), PICK_SHORT);
-	type(f, "3"); /* not fewer than asked: refused here */
+	sd_type(f, "3"); /* not fewer than asked: refused here */
 	assert_null(ui_effects_find(&f->fx, UI_FX_DB_CALL));
 	assert_int_equal(pick_state_of(f->st), PICK_SHORT);
-	type(f, "1");
-	r = req_of(f, &tag);
+	sd_type(f, "1");
+	r = sd_req(f, &tag);
 	assert_int_equal(r->kind, UI_REQ_SHORT_PICK);
 	assert_int_equal(r->qty, 1);
-	answer(f, tag, WH_OK, NULL, &sr);
+	sd_answer(f, tag, WH_OK, NULL, &sr);
 	assert_int_equal(pick_state_of(f->st), PICK_CLAIMING);
 	assert_non_null(strstr(pick_message(f->st), "Short 2"));
-	r = req_of(f, &tag);
+	r = sd_req(f, &tag);
 	{
 		struct engine_task t = task(2, "pick", "A-02", 1);
 
-		answer(f, tag, WH_OK, NULL, &t);
+		sd_answer(f, tag, WH_OK, NULL, &t);
 	}
 	/* skip: choose a reason, Esc first returns */
-	key(f, UI_KEY_F(3));
+	sd_key(f, UI_KEY_F(3));
 	assert_int_equal(pick_state_of(f->st), PICK_SKIP);
-	key(f, UI_KEY_ESC);
+	sd_key(f, UI_KEY_ESC);
 	assert_int_equal(pick_state_of(f->st), PICK_BIN);
-	key(f, UI_KEY_F(3));
-	key(f, UI_KEY_DOWN);
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, &tag);
+	sd_key(f, UI_KEY_F(3));
+	sd_key(f, UI_KEY_DOWN);
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
 	assert_int_equal(r->kind, UI_REQ_SKIP_TASK);
 	assert_int_equal(r->id, 2);
 	assert_string_equal(r->reason, "Cannot reach");
-	answer(f, tag, WH_OK, NULL, NULL);
+	sd_answer(f, tag, WH_OK, NULL, NULL);
 	assert_int_equal(pick_state_of(f->st), PICK_CLAIMING);
 }
 
 static void test_intercept_notify(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	struct ui_event n = { .type = UI_EV_NOTIFY };
 	struct canvas *c;
 	char *dump;
 	int x, y, red = 0;
 
 	start_with(f, task(1, "pick", "A-01-02-1", 2));
-	type(f, "A-01-02-1");
+	sd_type(f, "A-01-02-1");
 	/* another order: nothing happens */
 	n.notify.channel = "wharf_intercept";
 	n.notify.payload = "41";
-	assert_int_equal(send(f, &n), UI_IGNORED);
+	assert_int_equal(sd_send(f, &n), UI_IGNORED);
 	n.notify.payload = "42x";
-	assert_int_equal(send(f, &n), UI_IGNORED);
+	assert_int_equal(sd_send(f, &n), UI_IGNORED);
 	n.notify.payload = "42";
-	send(f, &n);
+	sd_send(f, &n);
 	assert_int_equal(pick_state_of(f->st), PICK_ALERT);
-	assert_true(beeped(f, false));
+	assert_true(sd_beeped(f, false));
 	assert_null(pick_task_of(f->st));
 	c = canvas_new(20, 16, false);
 	assert_non_null(c);
@@ -377,64 +312,64 @@ static void test_intercept_notify(void **state)
 	canvas_free(c);
 	/* keys and scans are refused on the alert; Enter claims the next
 	 * task */
-	key(f, 'X');
+	sd_key(f, 'X');
 	assert_int_equal(pick_state_of(f->st), PICK_ALERT);
 	{
 		struct ui_event sc = { .type = UI_EV_SCAN };
 
 		sc.scan.data = (const unsigned char *)"A-01-02-1";
 		sc.scan.len = 9;
-		send(f, &sc);
-		assert_true(beeped(f, false));
+		sd_send(f, &sc);
+		assert_true(sd_beeped(f, false));
 		assert_int_equal(pick_state_of(f->st), PICK_ALERT);
 	}
-	key(f, UI_KEY_ENTER);
+	sd_key(f, UI_KEY_ENTER);
 	assert_int_equal(pick_state_of(f->st), PICK_CLAIMING);
 }
 
 static void test_intercept_refusal_and_putback(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	struct engine_putback_result pb = { .task_id = 9, .units = 2 };
 	const struct ui_req *r;
 	int tag;
 
 	start_with(f, task(1, "pick", "A-01", 2));
-	type(f, "A-01");
-	type(f, "[01]06900000000014[10]L1");
+	sd_type(f, "A-01");
+	sd_type(f, "[01]06900000000014[10]L1");
 	resolve_answer(f, 7, 1);
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, &tag);
-	answer(f, tag, WH_ERR_REFUSED,
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
+	sd_answer(f, tag, WH_ERR_REFUSED,
 	       "INTERCEPTED: order 42 was intercepted (refund): put the units "
 	       "back", NULL);
 	assert_int_equal(pick_state_of(f->st), PICK_ALERT);
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, &tag);
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
 	{
 		struct engine_task t = task(9, "putback", "T0001", 2);
 
 		snprintf(t.to_location_code, sizeof(t.to_location_code),
 			 "A-01");
-		answer(f, tag, WH_OK, NULL, &t);
+		sd_answer(f, tag, WH_OK, NULL, &t);
 	}
 	/* a put-back: the bin, then the quantity */
 	assert_int_equal(pick_state_of(f->st), PICK_BIN);
-	type(f, "A-05");
+	sd_type(f, "A-05");
 	assert_int_equal(pick_state_of(f->st), PICK_QTY);
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, &tag);
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
 	assert_int_equal(r->kind, UI_REQ_PUTBACK);
 	assert_string_equal(r->loc, "A-05");
 	assert_int_equal(r->qty, 2);
-	answer(f, tag, WH_OK, NULL, &pb);
+	sd_answer(f, tag, WH_OK, NULL, &pb);
 	assert_int_equal(pick_state_of(f->st), PICK_CLAIMING);
 	/* NOTIFY for a put-back task's order does not raise the alert */
 }
 
 static void test_layouts(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	static const int sizes[][2] = { { 20, 16 }, { 40, 8 }, { 80, 24 },
 					{ 20, 8 } };
 	size_t i;
@@ -457,12 +392,12 @@ static void test_layouts(void **state)
 
 static void test_stale_answer_dropped(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	struct lookup_code lc = { .kind = LOOKUP_SKU, .sku_id = 7 };
 
 	start_with(f, task(1, "pick", "A-01", 2));
 	/* an answer nobody waits for changes nothing */
-	assert_int_equal(answer(f, PICK_TAG_RESOLVE, WH_OK, NULL, &lc),
+	assert_int_equal(sd_answer(f, PICK_TAG_RESOLVE, WH_OK, NULL, &lc),
 			 UI_IGNORED);
 	assert_int_equal(pick_state_of(f->st), PICK_BIN);
 }

@@ -19,79 +19,29 @@
 #include "ui/req.h"
 #include "ui/scr_receive.h"
 
-static const struct receive_params params = { .today = { 2026, 11, 25 } };
+#include "screen_driver.h"
 
-struct fixture {
-	void *st;
-	struct ui_effects fx;
-};
+static const struct receive_params params = { .today = { 2026, 11, 25 } };
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct wh_error e = { 0 };
+	struct screen_driver *d = calloc(1, sizeof(*d));
 
-	assert_non_null(f);
-	f->st = scr_receive.init(&params, &e);
-	assert_non_null(f->st);
-	*state = f;
+	assert_non_null(d);
+	sd_open(d, &scr_receive, &params);
+	*state = d;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	ui_effects_clear(&f->fx);
-	scr_receive.free(f->st);
-	free(f);
+	sd_close(*state);
+	free(*state);
 	return 0;
 }
 
-static unsigned send(struct fixture *f, const struct ui_event *ev)
-{
-	ui_effects_clear(&f->fx);
-	return scr_receive.event(f->st, ev, &f->fx);
-}
-
-static unsigned key(struct fixture *f, int k)
-{
-	struct ui_event ev = { .type = UI_EV_KEY, .key = k };
-
-	return send(f, &ev);
-}
-
-static unsigned type(struct fixture *f, const char *s)
-{
-	for (; *s; s++)
-		key(f, (unsigned char)*s);
-	return key(f, UI_KEY_ENTER);
-}
-
-static const struct ui_req *req_of(struct fixture *f, int *tag)
-{
-	const struct ui_effect *e = ui_effects_find(&f->fx, UI_FX_DB_CALL);
-
-	assert_non_null(e);
-	if (tag)
-		*tag = e->db.tag;
-	return e->db.request;
-}
-
-static void answer(struct fixture *f, int tag, enum wh_err err,
-		   const char *msg, void *result)
-{
-	struct ui_event ev = { .type = UI_EV_DB_RESULT };
-
-	ev.db.tag = tag;
-	ev.db.err = err;
-	ev.db.msg = msg ? msg : "";
-	ev.db.result = result;
-	send(f, &ev);
-}
-
 /* Start and answer the PO list with one PO (untrusted supplier name). */
-static void start(struct fixture *f)
+static void start(struct screen_driver *f)
 {
 	struct ui_event ev = { .type = UI_EV_START };
 	struct lookup_po_list l = { .n = 1 };
@@ -102,15 +52,15 @@ static void start(struct fixture *f)
 	snprintf(l.po[0].po_no, sizeof(l.po[0].po_no), "PO-0001");
 	snprintf(l.po[0].supplier, sizeof(l.po[0].supplier), "Acme\x1b]0;x\a");
 	l.po[0].open_units = 100;
-	send(f, &ev);
+	sd_send(f, &ev);
 	assert_int_equal(receive_state_of(f->st), RCV_LOADING);
-	r = req_of(f, &tag);
+	r = sd_req(f, &tag);
 	assert_int_equal(r->kind, UI_REQ_PO_LIST);
-	answer(f, tag, WH_OK, NULL, &l);
+	sd_answer(f, tag, WH_OK, NULL, &l);
 	assert_int_equal(receive_state_of(f->st), RCV_PO);
 }
 
-static void resolve(struct fixture *f, const char *ctl, int32_t pack)
+static void resolve(struct screen_driver *f, const char *ctl, int32_t pack)
 {
 	struct lookup_code lc = { .kind = LOOKUP_SKU, .sku_id = 5,
 				  .pack_qty = pack };
@@ -119,14 +69,14 @@ static void resolve(struct fixture *f, const char *ctl, int32_t pack)
 
 	snprintf(lc.sku_code, sizeof(lc.sku_code), "SKU-000005");
 	snprintf(lc.lot_control, sizeof(lc.lot_control), "%s", ctl);
-	r = req_of(f, &tag);
+	r = sd_req(f, &tag);
 	assert_int_equal(r->kind, UI_REQ_RESOLVE);
-	answer(f, tag, WH_OK, NULL, &lc);
+	sd_answer(f, tag, WH_OK, NULL, &lc);
 }
 
 static void test_gs1_case_quarantine(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	struct engine_receive_result rr = { .receipt_id = 1, .qty = 24,
 					    .quarantined = true };
 	const struct ui_req *r;
@@ -135,18 +85,18 @@ static void test_gs1_case_quarantine(void **state)
 	int tag;
 
 	start(f);
-	key(f, UI_KEY_DOWN); /* the blind receipt */
-	key(f, UI_KEY_ENTER);
+	sd_key(f, UI_KEY_DOWN); /* the blind receipt */
+	sd_key(f, UI_KEY_ENTER);
 	assert_int_equal(receive_state_of(f->st), RCV_ITEM);
-	type(f, "[01]16900000000011[17]240101[10]LX[30]2");
-	r = req_of(f, NULL);
+	sd_type(f, "[01]16900000000011[17]240101[10]LX[30]2");
+	r = sd_req(f, NULL);
 	assert_string_equal(r->code, "16900000000011");
 	resolve(f, "fefo", 12);
 	/* lot and expiry came with the scan: straight to the quantity */
 	assert_int_equal(receive_state_of(f->st), RCV_QTY);
 	assert_int_equal(receive_default_qty(f->st), 24);
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, &tag);
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
 	assert_int_equal(r->kind, UI_REQ_RECEIVE);
 	assert_int_equal(r->id, 0);
 	assert_int_equal(r->sku_id, 5);
@@ -155,7 +105,7 @@ static void test_gs1_case_quarantine(void **state)
 	assert_int_equal(r->qty, 24);
 	snprintf(rr.location_code, sizeof(rr.location_code), "Q-01");
 	snprintf(rr.reason, sizeof(rr.reason), "expired 2024-01-01");
-	answer(f, tag, WH_OK, NULL, &rr);
+	sd_answer(f, tag, WH_OK, NULL, &rr);
 	assert_int_equal(receive_state_of(f->st), RCV_DONE);
 	assert_true(receive_quarantined(f->st));
 	assert_non_null(ui_effects_find(&f->fx, UI_FX_BEEP_ERR));
@@ -168,100 +118,100 @@ static void test_gs1_case_quarantine(void **state)
 	assert_int_equal(canvas_role_at(c, 0, 1), UI_ROLE_ALERT);
 	free(dump);
 	canvas_free(c);
-	key(f, UI_KEY_ENTER);
+	sd_key(f, UI_KEY_ENTER);
 	assert_int_equal(receive_state_of(f->st), RCV_ITEM);
 }
 
 static void test_typed_lot_and_expiry_on_po(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	const struct ui_req *r;
 	char op[ENGINE_OP_ID_SIZE];
 	int tag;
 
 	start(f);
-	type(f, ""); /* Enter: the first PO */
+	sd_type(f, ""); /* Enter: the first PO */
 	assert_int_equal(receive_state_of(f->st), RCV_ITEM);
-	type(f, "6900000000014");
+	sd_type(f, "6900000000014");
 	resolve(f, "fefo", 1);
 	assert_int_equal(receive_state_of(f->st), RCV_LOT);
-	type(f, "L9");
+	sd_type(f, "L9");
 	assert_int_equal(receive_state_of(f->st), RCV_EXPIRY);
-	type(f, "2027-02-30"); /* no such day */
+	sd_type(f, "2027-02-30"); /* no such day */
 	assert_int_equal(receive_state_of(f->st), RCV_EXPIRY);
 	assert_non_null(ui_effects_find(&f->fx, UI_FX_BEEP_ERR));
-	type(f, "270228");
+	sd_type(f, "270228");
 	assert_int_equal(receive_state_of(f->st), RCV_QTY);
-	type(f, "0");
+	sd_type(f, "0");
 	assert_int_equal(receive_state_of(f->st), RCV_QTY);
 	assert_null(ui_effects_find(&f->fx, UI_FX_DB_CALL));
-	type(f, "7");
-	r = req_of(f, &tag);
+	sd_type(f, "7");
+	r = sd_req(f, &tag);
 	assert_int_equal(r->id, 77);
 	assert_string_equal(r->expiry, "2027-02-28");
 	assert_int_equal(r->qty, 7);
 	snprintf(op, sizeof(op), "%s", r->op);
 	assert_int_equal(strlen(op), ENGINE_OP_ID_SIZE - 1);
 	/* the database knows this lot with another expiry */
-	answer(f, tag, WH_ERR_REFUSED,
+	sd_answer(f, tag, WH_ERR_REFUSED,
 	       "LOT_MISMATCH: lot L9 of SKU-000005 expires 2027-03-01, not "
 	       "2027-02-28", NULL);
 	assert_int_equal(receive_state_of(f->st), RCV_EXPIRY);
 	assert_non_null(strstr(receive_message(f->st), "2027-03-01"));
 	/* Enter alone: the lot's own expiry */
-	key(f, UI_KEY_ENTER);
-	type(f, "7");
-	r = req_of(f, NULL);
+	sd_key(f, UI_KEY_ENTER);
+	sd_type(f, "7");
+	r = sd_req(f, NULL);
 	assert_null(r->expiry);
 	assert_string_equal(r->op, op);
 }
 
 static void test_unknown_and_no_lot(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	struct lookup_code none = { .kind = LOOKUP_NONE };
 	const struct ui_req *r;
 	int tag;
 
 	start(f);
-	key(f, '2'); /* digit 2: blind */
+	sd_key(f, '2'); /* digit 2: blind */
 	assert_int_equal(receive_state_of(f->st), RCV_ITEM);
-	type(f, "NOPE");
-	r = req_of(f, &tag);
-	answer(f, tag, WH_OK, NULL, &none);
+	sd_type(f, "NOPE");
+	r = sd_req(f, &tag);
+	sd_answer(f, tag, WH_OK, NULL, &none);
 	assert_int_equal(receive_state_of(f->st), RCV_ITEM);
 	assert_non_null(strstr(receive_message(f->st), "NOPE"));
-	type(f, "SKU-000003");
+	sd_type(f, "SKU-000003");
 	resolve(f, "none", 1);
 	assert_int_equal(receive_state_of(f->st), RCV_QTY);
-	key(f, UI_KEY_ENTER);
-	r = req_of(f, NULL);
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, NULL);
 	assert_null(r->lot);
 	assert_int_equal(r->qty, 1);
 }
 
 static void test_back(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	const struct ui_req *r;
 
 	start(f);
-	key(f, UI_KEY_ENTER);
-	type(f, "SKU-000003");
+	sd_key(f, UI_KEY_ENTER);
+	sd_type(f, "SKU-000003");
 	resolve(f, "none", 1);
 	assert_int_equal(receive_state_of(f->st), RCV_QTY);
-	key(f, UI_KEY_ESC);
+	sd_key(f, UI_KEY_ESC);
 	assert_int_equal(receive_state_of(f->st), RCV_ITEM);
 	/* Esc from the item step goes back to the PO list */
-	key(f, UI_KEY_ESC);
+	sd_key(f, UI_KEY_ESC);
 	assert_int_equal(receive_state_of(f->st), RCV_LOADING);
-	r = req_of(f, NULL);
+	r = sd_req(f, NULL);
 	assert_int_equal(r->kind, UI_REQ_PO_LIST);
 }
 
 static void test_layouts(void **state)
 {
-	struct fixture *f = *state;
+	struct screen_driver *f = *state;
 	static const int sizes[][2] = { { 20, 16 }, { 40, 8 }, { 80, 24 } };
 	size_t i;
 
