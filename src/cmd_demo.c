@@ -3,12 +3,25 @@
  *
  * The embedded default: a private PostgreSQL cluster in wharf's data
  * directory, created on first use and reused after, migrated, loaded with
- * the demo warehouse when empty, then the station UI on it. --stop stops
- * that cluster through its pid file.
+ * the demo warehouse when empty; then the platform simulator
+ * (wharf-platform-sim, next to this binary) on an ephemeral loopback port
+ * with a modest order rate, every demo shop pointed at it, the sync loop
+ * in a background thread of this process (its own connection; its log in
+ * the data directory), and the station UI on top. --stop stops the
+ * simulator and the cluster through their pid files.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "core/parse.h"
@@ -18,6 +31,14 @@
 #include "db/migrate.h"
 #include "db/seed.h"
 #include "embedded/pgcluster.h"
+#include "sync/sync_loop.h"
+
+extern char **environ;
+
+#define SIM_PIDFILE "platform-sim.pid"
+#define SIM_OUTFILE "platform-sim.out"
+#define SYNC_LOGFILE "sync.log"
+#define DEMO_ORDER_RATE "2" /* orders per shop per minute */
 
 static void demo_usage(FILE *out)
 {
@@ -59,6 +80,178 @@ static enum wh_err prepare_database(const char *conninfo, int scale,
 	return rc;
 }
 
+static void data_file(char *buf, size_t n, const char *dir, const char *name)
+{
+	snprintf(buf, n, "%s/%s", dir, name);
+}
+
+/* Stops the simulator named by the pid file, if it is running. */
+static void stop_sim(const char *dir)
+{
+	char path[PATH_MAX + 32], line[32];
+	long pid;
+	FILE *f;
+
+	data_file(path, sizeof(path), dir, SIM_PIDFILE);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (parse_long(line, 2, INT_MAX, &pid) &&
+		    kill((pid_t)pid, SIGTERM) == 0) {
+			/* It removes its pid file on the way out. */
+			for (int i = 0; i < 50 && kill((pid_t)pid, 0) == 0;
+			     i++) {
+				struct timespec ts = { 0, 100000000L };
+
+				nanosleep(&ts, NULL);
+			}
+			printf("wharf demo: stopped the platform simulator\n");
+		}
+	}
+	fclose(f);
+	unlink(path);
+}
+
+/*
+ * Starts wharf-platform-sim from the directory of this binary, on an
+ * ephemeral loopback port, and writes "http://127.0.0.1:PORT" into url.
+ */
+static enum wh_err start_sim(const char *dir, char *url, size_t n,
+			     struct wh_error *err)
+{
+	char self[PATH_MAX], bin[PATH_MAX + 32], pidf[PATH_MAX + 32];
+	char out[PATH_MAX + 32];
+	char *argv[] = { bin, "--port", "0", "--rate", DEMO_ORDER_RATE,
+			 "--initial-orders", "40", "--pidfile", pidf, NULL };
+	posix_spawn_file_actions_t fa;
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+	pid_t pid;
+	int rc;
+
+	if (len <= 0)
+		return wh_error_set(err, WH_ERR_IO, "cannot find this binary");
+	self[len] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(bin, sizeof(bin), "%s/wharf-platform-sim", self);
+	if (access(bin, X_OK))
+		return wh_error_set(err, WH_ERR_NOT_FOUND, "no %s", bin);
+	stop_sim(dir);
+	data_file(pidf, sizeof(pidf), dir, SIM_PIDFILE);
+	data_file(out, sizeof(out), dir, SIM_OUTFILE);
+	unlink(out);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_addopen(&fa, 2, out,
+					 O_WRONLY | O_APPEND, 0600);
+	rc = posix_spawn(&pid, bin, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		return wh_error_set(err, WH_ERR_IO, "starting %s: %s", bin,
+				    strerror(rc));
+	/* The first line it prints is "LISTENING 127.0.0.1:PORT". */
+	for (int i = 0; i < 100; i++) {
+		char line[128] = "";
+		FILE *f = fopen(out, "r");
+		struct timespec ts = { 0, 50000000L };
+
+		if (f) {
+			bool got = fgets(line, sizeof(line), f) &&
+				   !strncmp(line, "LISTENING ", 10);
+
+			fclose(f);
+			if (got) {
+				line[strcspn(line, "\r\n")] = '\0';
+				snprintf(url, n, "http://%s", line + 10);
+				return WH_OK;
+			}
+		}
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGTERM);
+	return wh_error_set(err, WH_ERR_IO, "the platform simulator did not "
+			    "start; see %s", out);
+}
+
+/* Points every demo shop (demo: credentials) at the simulator. */
+static enum wh_err point_shops(const char *conninfo, const char *url,
+			       struct wh_error *err)
+{
+	const char *params[1] = { url };
+	struct db *db;
+	enum wh_err rc = db_connect(conninfo, &db, err);
+
+	if (rc)
+		return rc;
+	rc = db_exec(db, "UPDATE wharf.shop SET api_base_url = $1 || '/' || "
+			 "code WHERE credentials_ref LIKE 'demo:%'",
+		     1, params, NULL, err);
+	db_close(db);
+	return rc;
+}
+
+struct demo_sync {
+	pthread_t thread;
+	atomic_bool stop;
+	struct sync_config cfg;
+	FILE *log;
+	bool running;
+};
+
+static void *demo_sync_main(void *p)
+{
+	struct demo_sync *d = p;
+	struct wh_error err;
+
+	if (sync_run(&d->cfg, &err) != WH_OK && d->log)
+		fprintf(d->log, "sync stopped: %s\n", err.msg);
+	return NULL;
+}
+
+static enum wh_err demo_sync_start(struct demo_sync *d, const char *dir,
+				   const char *conninfo, struct wh_error *err)
+{
+	char path[PATH_MAX + 32];
+	int fd;
+
+	memset(d, 0, sizeof(*d));
+	data_file(path, sizeof(path), dir, SYNC_LOGFILE);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	d->log = fd >= 0 ? fdopen(fd, "a") : NULL;
+	atomic_init(&d->stop, false);
+	d->cfg.conninfo = conninfo;
+	d->cfg.log = d->log;
+	d->cfg.log_level = SYNC_LOG_INFO;
+	/* The simulator's limits are its defaults x10; match them. */
+	d->cfg.rate_scale = 10;
+	d->cfg.stop = &d->stop;
+	if (pthread_create(&d->thread, NULL, demo_sync_main, d)) {
+		if (d->log)
+			fclose(d->log);
+		return wh_error_set(err, WH_ERR_IO, "cannot start the sync "
+				    "thread");
+	}
+	d->running = true;
+	return WH_OK;
+}
+
+static void demo_sync_stop(struct demo_sync *d)
+{
+	if (!d->running)
+		return;
+	atomic_store(&d->stop, true);
+	pthread_join(d->thread, NULL);
+	if (d->log)
+		fclose(d->log);
+	d->running = false;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -70,6 +263,8 @@ int cmd_demo(int argc, char **argv)
 	};
 	char base[PATH_MAX];
 	char conninfo[PATH_MAX + 128];
+	char sim_url[96];
+	struct demo_sync sync;
 	struct pgcluster c;
 	struct wh_error err;
 	bool stop = false, ui = true;
@@ -103,6 +298,7 @@ int cmd_demo(int argc, char **argv)
 	    pgcluster_locate(base, &c, &err) != WH_OK)
 		goto fail;
 	if (stop) {
+		stop_sim(base);
 		if (pgcluster_stop(&c, &err) != WH_OK)
 			goto fail;
 		printf("wharf demo: stopped the cluster in %s\n", c.datadir);
@@ -119,15 +315,25 @@ int cmd_demo(int argc, char **argv)
 	pgcluster_conninfo(&c, DEMO_DATABASE, conninfo, sizeof(conninfo));
 	if (prepare_database(conninfo, (int)scale, &err) != WH_OK)
 		goto fail;
+	if (start_sim(base, sim_url, sizeof(sim_url), &err) != WH_OK ||
+	    point_shops(conninfo, sim_url, &err) != WH_OK)
+		goto fail;
+	printf("wharf demo: platform simulator on %s\n", sim_url);
 	if (!ui) {
-		printf("wharf demo: ready; connect with: wharf --db \"%s\"\n",
-		       conninfo);
+		printf("wharf demo: ready; connect with: wharf --db \"%s\"\n"
+		       "wharf demo: sync orders with: wharf sync --db \"%s\" "
+		       "--rate-scale 10\n", conninfo, conninfo);
 		return 0;
 	}
+	if (demo_sync_start(&sync, base, conninfo, &err) != WH_OK)
+		goto fail;
 	{
 		char *station_argv[] = { "station", "--db", conninfo, NULL };
+		int rc = cmd_station(3, station_argv);
 
-		return cmd_station(3, station_argv);
+		demo_sync_stop(&sync);
+		stop_sim(base);
+		return rc;
 	}
 fail:
 	fprintf(stderr, "wharf demo: %s\n", err.msg);

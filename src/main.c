@@ -21,6 +21,7 @@ static const struct subcommand subcommands[] = {
 	{ "db", cmd_db, "migrate | verify | seed the database" },
 	{ "cluster", cmd_cluster, "init | start | stop | status a private PostgreSQL" },
 	{ "station", cmd_station, "open the station UI (the default)" },
+	{ "sync", cmd_sync, "run the platform sync loop (headless)" },
 	{ "scan", cmd_scan, "decode: a barcode scan (GS1, AIM id) as JSON" },
 	{ "scanner", cmd_scanner, "listen: show raw scan events from a scanner" },
 	{ "label", cmd_label, "types | render | print shipping and bin labels" },

@@ -1,0 +1,607 @@
+/*
+ * sync_loop.c - the sync thread (see sync_loop.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "db/engine.h"
+#include "sync/sync_loop.h"
+
+#define OUTBOX_BATCH 50
+#define OUTBOX_LEASE_S 120
+#define ALLOC_BATCH 200
+
+struct loop {
+	const struct sync_config *cfg;
+	struct sync_ctx ctx;
+	struct db *db;
+	struct sync_shop *shops;
+	size_t nshops;
+	char leader[96];
+	struct sync_stats local;
+	struct sync_stats *st;
+};
+
+static void set_str(json_t *o, const char *k, const char *v)
+{
+	if (v && *v)
+		json_object_set_new(o, k, json_string(v));
+}
+
+json_t *sync_order_json(const struct sync_order *o)
+{
+	json_t *j = json_object(), *lines = json_array();
+
+	if (!j || !lines) {
+		json_decref(j);
+		json_decref(lines);
+		return NULL;
+	}
+	set_str(j, "id", o->order_id);
+	set_str(j, "name", o->order_name);
+	set_str(j, "state", sync_state_name(o->state));
+	set_str(j, "status_raw", o->status_raw);
+	json_object_set_new(j, "created_at", json_integer(o->created_at));
+	json_object_set_new(j, "modified_at", json_integer(o->modified_at));
+	json_object_set_new(j, "paid_at", json_integer(o->paid_at));
+	set_str(j, "buyer", o->buyer);
+	set_str(j, "receiver_name", o->receiver_name);
+	set_str(j, "phone", o->phone);
+	set_str(j, "province", o->province);
+	set_str(j, "city", o->city);
+	set_str(j, "district", o->district);
+	set_str(j, "address", o->address);
+	set_str(j, "zip", o->zip);
+	set_str(j, "country", o->country);
+	set_str(j, "remark", o->remark);
+	set_str(j, "currency", o->currency);
+	json_object_set_new(j, "total", json_integer(o->total));
+	set_str(j, "error", o->error);
+	for (size_t i = 0; i < o->nlines; i++) {
+		const struct sync_order_line *l = &o->lines[i];
+		json_t *x = json_object();
+
+		if (!x)
+			continue;
+		set_str(x, "line_id", l->line_id);
+		set_str(x, "sku_code", l->sku_code);
+		set_str(x, "platform_sku_id", l->platform_sku_id);
+		set_str(x, "title", l->title);
+		json_object_set_new(x, "qty", json_integer(l->qty));
+		json_object_set_new(x, "unit_price",
+				    json_integer(l->unit_price));
+		set_str(x, "refund", sync_refund_name(l->refund));
+		json_array_append_new(lines, x);
+	}
+	json_object_set_new(j, "lines", lines);
+	return j;
+}
+
+struct ingest {
+	int64_t shop_id;
+	const char *items;
+	const char *watermark; /* epoch text or NULL */
+	json_t *result;
+};
+
+static enum wh_err ingest_txn(struct db *db, void *p, struct wh_error *err)
+{
+	struct ingest *in = p;
+	struct db_result *r = NULL;
+	char shop[24];
+	const char *params[3] = { shop, in->items, in->watermark };
+	enum wh_err rc;
+
+	snprintf(shop, sizeof(shop), "%lld", (long long)in->shop_id);
+	rc = db_exec(db, "SELECT wharf.sync_ingest($1, $2::jsonb, 'orders', "
+			 "to_timestamp($3::bigint))",
+		     3, params, &r, err);
+	if (!rc) {
+		json_decref(in->result);
+		in->result = json_loads(db_result_text(r, 0, 0), 0, NULL);
+	}
+	db_result_free(r);
+	return rc;
+}
+
+static enum wh_err ingest_items(struct db *db, int64_t shop_id,
+				json_t *items, const int64_t *watermark,
+				json_t **result, struct wh_error *err)
+{
+	struct ingest in = { shop_id, NULL, NULL, NULL };
+	char wm[24];
+	char *text = json_dumps(items, JSON_COMPACT);
+	enum wh_err rc;
+
+	if (!text)
+		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+	if (watermark) {
+		snprintf(wm, sizeof(wm), "%lld", (long long)*watermark);
+		in.watermark = wm;
+	}
+	in.items = text;
+	rc = db_transaction(db, 5, ingest_txn, &in, err);
+	free(text);
+	if (result)
+		*result = in.result;
+	else
+		json_decref(in.result);
+	return rc;
+}
+
+enum wh_err sync_ingest_one(struct db *db, int64_t shop_id,
+			    const struct sync_order *o, const json_t *raw,
+			    struct wh_error *err)
+{
+	json_t *items = json_array(), *oj = sync_order_json(o);
+	enum wh_err rc;
+
+	if (!items || !oj) {
+		json_decref(items);
+		json_decref(oj);
+		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+	}
+	json_array_append_new(items, json_pack("{s:o,s:O}", "order", oj,
+					       "raw", raw ? raw : json_null()));
+	rc = ingest_items(db, shop_id, items, NULL, NULL, err);
+	json_decref(items);
+	return rc;
+}
+
+struct page_ctx {
+	struct loop *L;
+	struct sync_shop *shop;
+	int64_t window_end;
+};
+
+static long jnum(const json_t *o, const char *k)
+{
+	return (long)json_integer_value(json_object_get(o, k));
+}
+
+static enum wh_err on_page(void *p, const struct sync_order_list *orders,
+			   const json_t *raw, bool last, struct wh_error *err)
+{
+	struct page_ctx *pc = p;
+	struct loop *L = pc->L;
+	json_t *items = json_array(), *res = NULL;
+	enum wh_err rc;
+
+	if (!items)
+		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < orders->n; i++) {
+		json_t *oj = sync_order_json(&orders->v[i]);
+		json_t *r = raw ? json_array_get(raw, i) : NULL;
+
+		if (!oj) {
+			json_decref(items);
+			return wh_error_set(err, WH_ERR_NOMEM,
+					    "out of memory");
+		}
+		json_array_append_new(items, json_pack(
+			"{s:o,s:O}", "order", oj, "raw", r ? r : json_null()));
+	}
+	rc = ingest_items(L->db, pc->shop->id, items,
+			  last ? &pc->window_end : NULL, &res, err);
+	json_decref(items);
+	if (!rc) {
+		L->st->orders_seen += (long)orders->n;
+		L->st->inserted += jnum(res, "inserted");
+		L->st->updated += jnum(res, "updated");
+		L->st->intercepted += jnum(res, "intercepted");
+		L->st->exceptions += jnum(res, "exceptions");
+		if (jnum(res, "inserted") || jnum(res, "updated") ||
+		    jnum(res, "intercepted"))
+			sync_log(&L->ctx, SYNC_LOG_INFO, "%s: %ld new, %ld "
+				 "updated, %ld intercepted", pc->shop->code,
+				 jnum(res, "inserted"), jnum(res, "updated"),
+				 jnum(res, "intercepted"));
+	}
+	json_decref(res);
+	return rc;
+}
+
+static enum wh_err q_int(struct db *db, const char *sql, int64_t a,
+			 int64_t *out, bool *null, struct wh_error *err)
+{
+	struct db_result *r = NULL;
+	char s[24];
+	const char *params[1] = { s };
+	enum wh_err rc;
+
+	snprintf(s, sizeof(s), "%lld", (long long)a);
+	rc = db_exec(db, sql, 1, params, &r, err);
+	if (!rc) {
+		bool isnull = db_result_rows(r) == 0 ||
+			      db_result_is_null(r, 0, 0);
+
+		if (null)
+			*null = isnull;
+		*out = isnull ? 0 : db_result_int64(r, 0, 0);
+	}
+	db_result_free(r);
+	return rc;
+}
+
+static void health(struct loop *L, struct sync_shop *s, bool ok,
+		   const char *error, int64_t lag)
+{
+	char id[24], lg[24];
+	const char *params[5] = { id, ok ? "t" : "f", error, lg, L->leader };
+	struct wh_error e;
+
+	snprintf(id, sizeof(id), "%lld", (long long)s->id);
+	snprintf(lg, sizeof(lg), "%lld", (long long)lag);
+	db_exec(L->db, "SELECT wharf.sync_health_report($1, $2::boolean, $3, "
+		       "$4::integer, $5)", 5, params, NULL, &e);
+}
+
+/* Pushes the shop's due outbox rows; false when the database failed. */
+static enum wh_err outbox(struct loop *L, struct sync_shop *s,
+			  const struct sync_adapter *a, bool drain,
+			  struct wh_error *err)
+{
+	char id[24], lim[16], lease[16];
+	const char *cp[3] = { id, lim, lease };
+	enum wh_err rc = WH_OK;
+
+	snprintf(id, sizeof(id), "%lld", (long long)s->id);
+	snprintf(lim, sizeof(lim), "%d", OUTBOX_BATCH);
+	snprintf(lease, sizeof(lease), "%d", OUTBOX_LEASE_S);
+	for (int round = 0; round < (drain ? 1000 : 1); round++) {
+		struct db_result *r = NULL;
+		int n;
+
+		rc = db_exec(L->db, "SELECT id, kind, payload::text FROM "
+				    "wharf.sync_outbox_claim($1, $2, $3)",
+			     3, cp, &r, err);
+		if (rc)
+			return rc;
+		n = db_result_rows(r);
+		for (int i = 0; i < n && !rc; i++) {
+			int64_t oid = db_result_int64(r, i, 0);
+			const char *kind = db_result_text(r, i, 1);
+			json_t *pl = json_loads(db_result_text(r, i, 2), 0,
+						NULL);
+			struct wh_error pe;
+			enum wh_err prc;
+			char oids[24];
+			const char *ap[3] = { oids, NULL, NULL };
+
+			snprintf(oids, sizeof(oids), "%lld", (long long)oid);
+			wh_error_clear(&pe);
+			prc = pl ? a->push(&L->ctx, s, kind, pl, oid, &pe) :
+				   wh_error_set(&pe, WH_ERR_INVALID,
+						"unreadable payload");
+			json_decref(pl);
+			if (!prc) {
+				L->st->pushes_ok++;
+				rc = db_exec(L->db, "SELECT wharf."
+						    "sync_outbox_ack($1)",
+					     1, ap, NULL, err);
+				sync_log(&L->ctx, SYNC_LOG_DEBUG, "%s: outbox "
+					 "%lld %s pushed", s->code,
+					 (long long)oid, kind);
+			} else {
+				L->st->pushes_failed++;
+				ap[1] = pe.msg;
+				ap[2] = prc == WH_ERR_RETRY ? "f" : "t";
+				sync_log(&L->ctx, SYNC_LOG_WARN, "%s: outbox "
+					 "%lld %s: %s", s->code,
+					 (long long)oid, kind, pe.msg);
+				rc = db_exec(L->db, "SELECT wharf."
+						    "sync_outbox_fail($1, $2, "
+						    "$3::boolean)",
+					     3, ap, NULL, err);
+			}
+		}
+		db_result_free(r);
+		if (rc || n == 0)
+			break;
+	}
+	return rc;
+}
+
+/*
+ * One pass over one shop. Platform failures end the shop's pass (its
+ * cursor stays where the last whole window left it) and are reported in
+ * its health row; a database failure is returned.
+ */
+static enum wh_err shop_pass(struct loop *L, struct sync_shop *s,
+			     struct wh_error *dberr)
+{
+	const struct sync_adapter *a = sync_adapter_for(s->platform);
+	struct sync_window win[96];
+	struct wh_error e;
+	struct page_ctx pc = { L, s, 0 };
+	int64_t wm = 0, now, n64;
+	size_t n = 0;
+	bool null = true, ok = true;
+	enum wh_err rc;
+	struct sync_window_spec spec = a->window;
+	struct engine_actor sync_actor = { 0, 0 };
+
+	wh_error_clear(&e);
+	if (spec.max_windows > sizeof(win) / sizeof(win[0]))
+		spec.max_windows = sizeof(win) / sizeof(win[0]);
+	rc = q_int(L->db, "SELECT extract(epoch FROM watermark)::bigint FROM "
+			  "wharf.sync_cursor WHERE shop_id = $1 AND "
+			  "stream = 'orders'", s->id, &wm, &null, dberr);
+	if (rc)
+		return rc;
+	now = sync_now();
+	if (null)
+		wm = now - (L->cfg->initial_lookback > 0 ?
+			    L->cfg->initial_lookback : 86400);
+	if (a->prepare && (rc = a->prepare(&L->ctx, s, &e)))
+		goto platform_fail;
+	/* Several plans when far behind (a backlog); each ends a window. */
+	for (int plan = 0; plan < 64; plan++) {
+		if (sync_window_plan(wm, now, &spec, win, &n, &e)) {
+			rc = e.code;
+			goto platform_fail;
+		}
+		for (size_t i = 0; i < n; i++) {
+			pc.window_end = win[i].end;
+			rc = a->fetch_window(&L->ctx, s, &win[i], on_page, &pc,
+					     &e);
+			if (rc == WH_ERR_DB || rc == WH_ERR_NOMEM) {
+				*dberr = e;
+				return rc;
+			}
+			if (rc)
+				goto platform_fail;
+			wm = win[i].end;
+		}
+		if (n < spec.max_windows || wm >= now)
+			break;
+		/* The overlap must not re-plan what we just read. */
+		wm += spec.overlap;
+	}
+	goto pushes;
+platform_fail:
+	ok = false;
+	L->st->errors++;
+	snprintf(s->last_error, sizeof(s->last_error), "%s", e.msg);
+	sync_log(&L->ctx, SYNC_LOG_WARN, "%s: %s", s->code, e.msg);
+pushes:
+	/* Allocate what arrived (the engine skips orders others hold). */
+	for (int i = 0; i < 100; i++) {
+		struct engine_pending_result pr;
+
+		rc = engine_allocate_pending(L->db, s->warehouse_id,
+					     ALLOC_BATCH, &sync_actor, &pr,
+					     dberr);
+		if (rc == WH_ERR_DB)
+			return rc;
+		if (rc) {
+			sync_log(&L->ctx, SYNC_LOG_WARN, "%s: allocation: %s",
+				 s->code, dberr->msg);
+			break;
+		}
+		if (pr.orders < ALLOC_BATCH)
+			break;
+	}
+	rc = q_int(L->db, "SELECT wharf.sync_enqueue_stock($1)", s->id, &n64,
+		   NULL, dberr);
+	if (rc)
+		return rc;
+	rc = outbox(L, s, a, L->cfg->once, dberr);
+	if (rc)
+		return rc;
+	health(L, s, ok, ok ? NULL : s->last_error, now - wm);
+	return WH_OK;
+}
+
+static void free_shops(struct loop *L)
+{
+	for (size_t i = 0; i < L->nshops; i++)
+		sync_shop_free(&L->shops[i]);
+	free(L->shops);
+	L->shops = NULL;
+	L->nshops = 0;
+}
+
+static enum wh_err load_shops(struct loop *L, struct wh_error *err)
+{
+	struct db_result *r = NULL;
+	enum wh_err rc;
+	int n;
+
+	free_shops(L);
+	rc = db_exec(L->db, "SELECT id, code, platform::text, warehouse_id, "
+			    "rtrim(api_base_url, '/'), credentials_ref "
+			    "FROM wharf.shop WHERE enabled AND "
+			    "coalesce(api_base_url, '') <> '' ORDER BY id",
+		     0, NULL, &r, err);
+	if (rc)
+		return rc;
+	n = db_result_rows(r);
+	L->shops = calloc(n ? (size_t)n : 1, sizeof(*L->shops));
+	if (!L->shops) {
+		db_result_free(r);
+		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+	}
+	for (int i = 0; i < n; i++) {
+		struct sync_shop *s = &L->shops[L->nshops];
+		struct wh_error e;
+
+		memset(s, 0, sizeof(*s));
+		s->id = db_result_int64(r, i, 0);
+		snprintf(s->code, sizeof(s->code), "%s",
+			 db_result_text(r, i, 1));
+		s->warehouse_id = db_result_int64(r, i, 3);
+		if (!sync_platform_from_db(db_result_text(r, i, 2),
+					   &s->platform))
+			continue;
+		s->base_url = strdup(db_result_text(r, i, 4));
+		if (!s->base_url) {
+			db_result_free(r);
+			return wh_error_set(err, WH_ERR_NOMEM,
+					    "out of memory");
+		}
+		if (sync_creds_load(s, db_result_text(r, i, 5), &e)) {
+			sync_log(&L->ctx, SYNC_LOG_ERROR, "%s", e.msg);
+			health(L, s, false, e.msg, 0);
+			sync_shop_free(s);
+			continue;
+		}
+		sync_shop_init_buckets(&L->ctx, s);
+		L->nshops++;
+	}
+	db_result_free(r);
+	return WH_OK;
+}
+
+static bool stopping(const struct sync_config *cfg)
+{
+	return cfg->stop && atomic_load(cfg->stop);
+}
+
+static void set_leader(const struct sync_config *cfg, bool v)
+{
+	if (cfg->is_leader)
+		atomic_store(cfg->is_leader, v);
+}
+
+/* Connects and takes the lock; WH_OK with *got telling which. */
+static enum wh_err try_lead(struct loop *L, bool *got, struct wh_error *err)
+{
+	struct db_result *r = NULL;
+	char key[24];
+	const char *params[1] = { key };
+	enum wh_err rc;
+
+	*got = false;
+	if (!L->db) {
+		rc = db_connect(L->cfg->conninfo, &L->db, err);
+		if (rc)
+			return rc;
+		db_exec(L->db, "SET application_name = 'wharf sync'", 0, NULL,
+			NULL, NULL);
+	}
+	snprintf(key, sizeof(key), "%lld", (long long)SYNC_LOCK_KEY);
+	rc = db_exec(L->db, "SELECT pg_try_advisory_lock($1::bigint)", 1,
+		     params, &r, err);
+	if (!rc)
+		*got = !strcmp(db_result_text(r, 0, 0), "t");
+	db_result_free(r);
+	return rc;
+}
+
+static void drop_db(struct loop *L)
+{
+	db_close(L->db);
+	L->db = NULL;
+	set_leader(L->cfg, false);
+}
+
+enum wh_err sync_run(const struct sync_config *cfg, struct wh_error *err)
+{
+	struct loop L;
+	struct sync_http_opts ho = { 0 };
+	int64_t waited = 0;
+	bool leader = false;
+	enum wh_err rc = WH_OK;
+	char host[64] = "";
+
+	memset(&L, 0, sizeof(L));
+	L.cfg = cfg;
+	L.st = cfg->stats ? cfg->stats : &L.local;
+	ho.timeout_ms = cfg->http_timeout_ms;
+	ho.ca_info = cfg->ca_info;
+	ho.ca_path = cfg->ca_path;
+	rc = sync_http_new(&ho, &L.ctx.http, err);
+	if (rc)
+		return rc;
+	L.ctx.rate_scale = cfg->rate_scale > 0 ? cfg->rate_scale : 1;
+	L.ctx.max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 6;
+	L.ctx.backoff_base_ms = cfg->backoff_base_ms > 0 ?
+				cfg->backoff_base_ms : 250;
+	L.ctx.backoff_cap_ms = cfg->backoff_cap_ms > 0 ?
+			       cfg->backoff_cap_ms : 20000;
+	L.ctx.rng = (uint64_t)sync_mono_ms() * 2654435761u ^
+		    (uint64_t)getpid() << 32;
+	if (!L.ctx.rng)
+		L.ctx.rng = 88172645463325252ULL;
+	L.ctx.stop = cfg->stop;
+	L.ctx.log = cfg->log;
+	L.ctx.log_level = cfg->log_level;
+	gethostname(host, sizeof(host) - 1);
+	snprintf(L.leader, sizeof(L.leader), "%s:%ld", host, (long)getpid());
+
+	while (!stopping(cfg)) {
+		struct wh_error e;
+
+		if (!leader) {
+			rc = try_lead(&L, &leader, &e);
+			if (rc) {
+				sync_log(&L.ctx, SYNC_LOG_WARN, "database: %s",
+					 e.msg);
+				drop_db(&L);
+			}
+			if (leader) {
+				sync_log(&L.ctx, SYNC_LOG_INFO, "leader now "
+					 "(%s)", L.leader);
+				set_leader(cfg, true);
+				if (load_shops(&L, &e)) {
+					sync_log(&L.ctx, SYNC_LOG_WARN,
+						 "loading shops: %s", e.msg);
+					drop_db(&L);
+					leader = false;
+				}
+			}
+			if (!leader) {
+				if (cfg->once && waited >= (cfg->once_lock_wait_ms > 0 ?
+						   cfg->once_lock_wait_ms : 60000)) {
+					rc = wh_error_set(err, WH_ERR_REFUSED,
+							  "another process "
+							  "leads the sync");
+					goto out;
+				}
+				waited += cfg->lock_retry_ms > 0 ?
+					  cfg->lock_retry_ms : 3000;
+				sync_sleep(&L.ctx, cfg->lock_retry_ms > 0 ?
+					   cfg->lock_retry_ms : 3000);
+				continue;
+			}
+		}
+		for (size_t i = 0; i < L.nshops && !stopping(cfg); i++) {
+			rc = shop_pass(&L, &L.shops[i], &e);
+			if (rc) {
+				sync_log(&L.ctx, SYNC_LOG_WARN, "database: %s; "
+					 "leadership given up", e.msg);
+				drop_db(&L);
+				leader = false;
+				break;
+			}
+		}
+		L.st->http = L.ctx.count;
+		if (!leader) {
+			/* Let a healthy peer take over before we retry. */
+			sync_sleep(&L.ctx, cfg->lock_retry_ms > 0 ?
+				   cfg->lock_retry_ms : 3000);
+			continue;
+		}
+		L.st->passes++;
+		if (cfg->once)
+			break;
+		sync_sleep(&L.ctx, cfg->poll_ms > 0 ? cfg->poll_ms : 3000);
+		/* Pick up shops added or repointed meanwhile. */
+		if (L.st->passes % 20 == 0 && load_shops(&L, &e)) {
+			drop_db(&L);
+			leader = false;
+		}
+	}
+	rc = WH_OK;
+out:
+	L.st->http = L.ctx.count;
+	free_shops(&L);
+	if (L.db)
+		drop_db(&L);
+	sync_http_free(L.ctx.http);
+	return rc;
+}
