@@ -31,6 +31,7 @@
 #include "db/notify.h"
 #include "db/summary.h"
 #include "drivers/scanner/scanner.h"
+#include "pack_req.h"
 #include "station_req.h"
 #include "ui/i18n.h"
 #include "ui/loop.h"
@@ -58,6 +59,7 @@ struct station {
 	char code[64];
 	const char *lang; /* --lang, NULL: the locale's */
 	int idle_ms;
+	int count_threshold;       /* --count-threshold */
 	struct db *db;             /* NULL while offline */
 	struct db_listener *lis;   /* NULL while offline */
 	int lis_fd;                /* its socket as watched; -1 none */
@@ -77,13 +79,22 @@ static void usage(FILE *f)
 	      "             [--scanner wedge|fifo:PATH|serial:PATH|"
 	      "evdev[:PATH]|hidpos|none]\n"
 	      "             [--lang en|zh_CN] [--idle SECONDS]\n"
+	      "             [--count-threshold UNITS]\n"
+	      "             [--printer URI] [--scale serial:PATH[@BAUD]]\n"
 	      "  --station defaults to $WHARF_STATION, else the first station"
 	      " in the database.\n"
 	      "  --scanner wedge (the default): the terminal's keyboard; a "
 	      "wedge scanner\n"
 	      "    types the code and Enter into the field on screen.\n"
 	      "  --idle: log out after that long without a key or scan "
-	      "(default 600).\n", f);
+	      "(default 600).\n"
+	      "  --count-threshold: a cycle count whose variance (sum of "
+	      "|counted -\n"
+	      "    expected| units) is above this waits for a supervisor "
+	      "(default 2).\n"
+	      "  --printer: the pack desk's label printer (file:, tcp://, "
+	      "cups:, usb:),\n"
+	      "    else the station's printer_uri in the database.\n", f);
 }
 
 /* --- the connection -------------------------------------------------- */
@@ -337,6 +348,7 @@ static enum wh_err station_db_call(void *ctx, struct ui_loop *loop,
 				.station_id = st->s.station_id,
 				.warehouse_id = st->s.warehouse_id,
 				.lang = st->s.language,
+				.count_threshold = st->count_threshold,
 			};
 
 			rc = station_req_run(st->db, &a, r, &result, &err);
@@ -486,7 +498,7 @@ static enum wh_err default_station(struct station *st, struct wh_error *err)
 static int parse_args(int argc, char **argv, struct station *st,
 		      const char **db_arg, const char **scanner_arg)
 {
-	long idle = 600;
+	long idle = 600, threshold = 2;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -508,14 +520,22 @@ static int parse_args(int argc, char **argv, struct station *st,
 			st->lang = argv[++i];
 			if (strcmp(st->lang, "en") && strcmp(st->lang, "zh_CN"))
 				goto bad;
+		} else if (!strcmp(o, "--printer")) {
+			pack_req_set_printer(argv[++i]);
+		} else if (!strcmp(o, "--scale")) {
+			pack_req_set_scale(argv[++i]);
 		} else if (!strcmp(o, "--idle")) {
 			if (!parse_long(argv[++i], 5, 86400, &idle))
+				goto bad;
+		} else if (!strcmp(o, "--count-threshold")) {
+			if (!parse_long(argv[++i], 0, 1000000, &threshold))
 				goto bad;
 		} else {
 			goto bad;
 		}
 	}
 	st->idle_ms = (int)idle * 1000;
+	st->count_threshold = (int)threshold;
 	return -1;
 bad:
 	usage(stderr);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pack_req.h"
+
 bool station_req_is_floor(enum ui_req_kind kind)
 {
 	switch (kind) {
@@ -102,7 +104,8 @@ static enum wh_err run_receive(struct db *db, const struct station_actor *a,
 	return engine_receive(db, &rcv, who, out, err);
 }
 
-static enum wh_err run_count(struct db *db, const struct engine_actor *who,
+static enum wh_err run_count(struct db *db, const struct station_actor *a,
+			     const struct engine_actor *who,
 			     const struct ui_req *r,
 			     struct engine_count_result *out,
 			     struct wh_error *err)
@@ -115,9 +118,9 @@ static enum wh_err run_count(struct db *db, const struct engine_actor *who,
 		l[i].lot_code = r->lines[i].lot[0] ? r->lines[i].lot : NULL;
 		l[i].counted = r->lines[i].counted;
 	}
-	/* the engine's threshold: a variance of more than 2 units waits
-	 * for a supervisor */
-	return engine_count(db, r->id, l, i, 2, r->op, who, out, err);
+	return engine_count(db, r->id, l, i,
+			    a->count_threshold >= 0 ? a->count_threshold : 0,
+			    r->op, who, out, err);
 }
 
 static enum wh_err run_wave(struct db *db, const struct station_actor *a,
@@ -136,11 +139,23 @@ static enum wh_err run_wave(struct db *db, const struct station_actor *a,
 		.carrier = w->carrier[0] ? w->carrier : NULL,
 	};
 
-	if (r->kind == UI_REQ_WAVE_PREVIEW)
+	/* lookup_wave_preview's spelling, not wave_strategy_name()'s
+	 * ("multi-item"): with that every order counted as eligible */
+	static const char *const preview_name[] = {
+		[WAVE_SINGLE_ITEM] = "single_item",
+		[WAVE_MULTI_ITEM] = "multi_item",
+		[WAVE_BY_CARRIER] = "by_carrier",
+	};
+
+	if (r->kind == UI_REQ_WAVE_PREVIEW) {
+		if ((unsigned)w->strategy > WAVE_BY_CARRIER)
+			return wh_error_set(err, WH_ERR_INVALID,
+					    "unknown wave strategy");
 		return lookup_wave_preview(db, a->warehouse_id,
-					   wave_strategy_name(w->strategy),
+					   preview_name[w->strategy],
 					   w->carrier, lim.max_orders, out,
 					   err);
+	}
 	return engine_release_wave(db, a->warehouse_id, &lim, who, out, err);
 }
 
@@ -247,7 +262,7 @@ enum wh_err station_req_run(struct db *db, const struct station_actor *a,
 	case UI_REQ_COUNT:
 		if (!answer(&out, sizeof(struct engine_count_result), err))
 			return WH_ERR_NOMEM;
-		rc = run_count(db, &who, r, out, err);
+		rc = run_count(db, a, &who, r, out, err);
 		break;
 	case UI_REQ_STOCK:
 		if (!answer(&out, sizeof(struct lookup_stock), err))
@@ -266,6 +281,8 @@ enum wh_err station_req_run(struct db *db, const struct station_actor *a,
 		rc = run_wave(db, a, &who, r, out, err);
 		break;
 	default:
+		if (pack_req_handles(r->kind))
+			return pack_req_run(db, a, r, result, err);
 		return wh_error_set(err, WH_ERR_INVALID, "unknown request");
 	}
 	if (rc != WH_OK) {

@@ -21,6 +21,9 @@ struct station_actor {
 	int64_t station_id;   /* 0: unknown */
 	int64_t warehouse_id;
 	const char *lang;     /* the user's language, "en" or "zh_CN" */
+	/* a count whose variance (sum of |counted - expected|) is above
+	 * this waits for a supervisor (the station's --count-threshold) */
+	int32_t count_threshold;
 };
 
 /* True for the kinds station_req_run() handles. */

@@ -7,23 +7,18 @@
 #include <stddef.h>
 
 #include "ui/i18n.h"
+#include "ui/scr_count.h"
 #include "ui/scr_login.h"
+#include "ui/scr_lookup.h"
 #include "ui/scr_menu.h"
+#include "ui/scr_move.h"
 #include "ui/scr_pick.h"
+#include "ui/scr_pack.h"
+#include "ui/scr_putaway.h"
 #include "ui/scr_receive.h"
 #include "ui/scr_scantest.h"
 #include "ui/scr_summary.h"
-
-/* Items waiting for the inventory engine, with their menu labels. */
-static const struct {
-	enum menu_item item;
-	const char *label; /* msgid, the same as the menu's */
-} not_built[] = {
-
-	{ MENU_PUTAWAY, N_("Putaway") }, { MENU_COUNT, N_("Count") },
-	{ MENU_MOVE, N_("Move") },       { MENU_PACK, N_("Pack") },
-	{ MENU_WAVE, N_("Wave release") },
-};
+#include "ui/scr_wave.h"
 
 static enum wh_err open_ops(const struct ui_screen_ops *want,
 			    const void *params,
@@ -46,7 +41,11 @@ enum wh_err station_open_screen(const struct station_session *s, int screen,
 	struct scantest_params tp;
 	struct pick_params pp;
 	struct receive_params rp;
-	size_t i;
+	struct pack_params kp;
+	struct putaway_params ap;
+	struct count_params cp;
+	struct move_params vp;
+	struct lookup_params lp;
 
 	(void)param;
 	*ops = NULL;
@@ -56,26 +55,38 @@ enum wh_err station_open_screen(const struct station_session *s, int screen,
 		mp.user = s->user;
 		return open_ops(&scr_menu, &mp, ops, state, e);
 	}
+	if (screen == LOOKUP_SCREEN_SUMMARY)
+		return open_ops(&scr_summary, NULL, ops, state, e);
 	if (screen < MENU_PICK || screen >= MENU_ITEM_END)
 		return wh_error_set(e, WH_ERR_INVALID, "%s",
 				    _("Not available"));
 	if (!menu_item_allowed((enum menu_item)screen, s->roles))
 		return wh_error_set(e, WH_ERR_PERM, "%s",
 				    _("Not allowed for your role"));
-	for (i = 0; i < sizeof(not_built) / sizeof(not_built[0]); i++)
-		if (not_built[i].item == (enum menu_item)screen)
-			return wh_error_set(e, WH_ERR_UNSUPPORTED,
-					    _("%s: not built yet"),
-					    _(not_built[i].label));
 	switch (screen) {
 	case MENU_PICK:
 		pp.today = s->today;
 		return open_ops(&scr_pick, &pp, ops, state, e);
+	case MENU_PACK:
+		kp.today = s->today;
+		return open_ops(&scr_pack, &kp, ops, state, e);
 	case MENU_RECEIVE:
 		rp.today = s->today;
 		return open_ops(&scr_receive, &rp, ops, state, e);
+	case MENU_PUTAWAY:
+		ap.today = s->today;
+		return open_ops(&scr_putaway, &ap, ops, state, e);
+	case MENU_COUNT:
+		cp.today = s->today;
+		return open_ops(&scr_count, &cp, ops, state, e);
+	case MENU_MOVE:
+		vp.today = s->today;
+		return open_ops(&scr_move, &vp, ops, state, e);
 	case MENU_STOCK:
-		return open_ops(&scr_summary, NULL, ops, state, e);
+		lp.today = s->today;
+		return open_ops(&scr_lookup, &lp, ops, state, e);
+	case MENU_WAVE:
+		return open_ops(&scr_wave, NULL, ops, state, e);
 	case MENU_SCANNER_TEST:
 		tp.today = s->today;
 		return open_ops(&scr_scantest, &tp, ops, state, e);

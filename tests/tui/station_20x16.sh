@@ -1,7 +1,8 @@
 #!/bin/sh
 # The station at 20x16: wrong PIN, login as picker1 (whose language is
-# zh_CN: the menu turns Chinese), stock summary paging, scanner test with a
-# GS1 scan typed as keystrokes, a screen not built yet, logout (back to the
+# zh_CN: the menu turns Chinese), the count screen opened and closed, stock
+# summary paging (F2 from the stock lookup), scanner test with a GS1 scan
+# typed as keystrokes, logout (back to the
 # station's English).
 . "$(dirname "$0")/lib.sh"
 make_db
@@ -17,14 +18,20 @@ wait_for "库存查询"
 wait_for "扫描枪测试"
 screen_has_not "波次"           # a picker does not see Wave release
 keys 2                          # Count
-wait_for "盘点：尚未开发"
+wait_for "盲盘"
+keys Escape
+wait_for "主菜单"
 typed s                         # Stock lookup
+wait_for "商品、库位或批次"
+keys F2                         # the summary
 wait_for "库存概览"
 wait_for "库位数"
 wait_for "1/2"
 keys Tab
 wait_for "2/2"
 wait_for "HZ"
+keys Escape
+wait_for "商品、库位或批次"
 keys Escape
 wait_for "主菜单"
 typed t                         # Scanner test

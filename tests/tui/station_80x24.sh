@@ -16,11 +16,16 @@ typed 1234
 keys Enter
 wait_for "Main menu"
 typed s
+wait_for "SKU, bin or lot"
+keys F2
 wait_for "Stock summary"
 wait_for "Units on hand"
 wait_for "SH"
 wait_for "HZ"
 keys Escape
+wait_for "SKU, bin or lot"
+keys Escape
+wait_for "Main menu"
 typed t
 wait_for "Type a scan"
 printf ']C10109506000134352\03510LOT7\035' >"$FIFO"

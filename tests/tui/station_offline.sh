@@ -12,5 +12,7 @@ wait_for "OFFLINE"
 wait_gone "OFFLINE"
 wait_for "Back online"
 typed s
+wait_for "SKU, bin or lot"
+keys F2
 wait_for "Units on hand"
 echo ok

@@ -16,7 +16,9 @@
 #include "ui/keys.h"
 #include "ui/loop.h"
 #include "ui/req.h"
+#include "ui/scr_count.h"
 #include "ui/scr_login.h"
+#include "ui/scr_lookup.h"
 #include "ui/scr_menu.h"
 #include "ui/station.h"
 
@@ -327,12 +329,13 @@ static void test_idle_logout(void **unused)
 	ui_loop_process(l);
 	assert_false(ui_loop_done(l, NULL));
 	assert_int_equal(f.logouts, 0);
-	/* a menu item without a screen: a clear message, no screen */
+	/* a menu item opens its screen */
 	post_key(l, '2'); /* Count */
-	assert_int_equal(ui_loop_depth(l), 2);
+	assert_int_equal(ui_loop_depth(l), 3);
+	assert_ptr_equal(ui_loop_top(l), &scr_count);
 	ui_loop_render(l, c);
 	d = canvas_dump(c);
-	assert_non_null(strstr(d, "Count: not built yet"));
+	assert_non_null(strstr(d, "Count"));
 	free(d);
 	/* then 60 s without input: logged out, audited as idle */
 	f.now += 60001;
@@ -412,12 +415,20 @@ static void test_station_screens(void **unused)
 	(void)unused;
 	assert_int_equal(station_open_screen(&s, MENU_PACK, 0, &ops, &state,
 					     &e), WH_ERR_PERM);
-	assert_int_equal(station_open_screen(&s, MENU_COUNT, 0, &ops, &state,
-					     &e), WH_ERR_UNSUPPORTED);
-	assert_string_equal(e.msg, "Count: not built yet");
+	assert_int_equal(station_open_screen(&s, MENU_WAVE, 0, &ops, &state,
+					     &e), WH_ERR_PERM);
 	assert_null(state);
+	assert_int_equal(station_open_screen(&s, MENU_COUNT, 0, &ops, &state,
+					     &e), WH_OK);
+	assert_string_equal(ops->name, "count");
+	ops->free(state);
 	assert_int_equal(station_open_screen(&s, MENU_STOCK, 0, &ops, &state,
 					     &e), WH_OK);
+	assert_string_equal(ops->name, "lookup");
+	ops->free(state);
+	/* the stock lookup's F2 */
+	assert_int_equal(station_open_screen(&s, LOOKUP_SCREEN_SUMMARY, 0, &ops,
+					     &state, &e), WH_OK);
 	assert_string_equal(ops->name, "summary");
 	ops->free(state);
 	assert_int_equal(station_open_screen(&s, MENU_SCANNER_TEST, 0, &ops,
