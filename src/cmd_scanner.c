@@ -24,7 +24,9 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fputs("usage: wharf scanner listen\n"
+	fputs("usage: wharf scanner test [--scanner SPEC] [--lang en|zh_CN]\n"
+	      "         the scan test screen, no database needed\n"
+	      "       wharf scanner listen\n"
 	      "         --driver wedge|evdev|hidpos|serial|fifo\n"
 	      "         [--device PATH] [--vid HEX --pid HEX]\n"
 	      "         [--prefix STR] [--suffix STR] [--min-burst N]\n"
@@ -258,6 +260,8 @@ int cmd_scanner(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "listen"))
 		return cmd_listen(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "test"))
+		return cmd_scanner_test(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") ||
 			  !strcmp(argv[1], "help"))) {
 		usage(stdout);

@@ -37,6 +37,7 @@
 #include "ui/loop.h"
 #include "ui/req.h"
 #include "ui/scr_login.h"
+#include "ui/scr_scantest.h"
 #include "ui/station.h"
 
 #define NOTIFY_CHANNEL "wharf_intercept"
@@ -542,9 +543,7 @@ bad:
 	return 2;
 }
 
-/* One login session: a fresh loop with the login screen. */
-static enum wh_err run_session(struct station *st, enum ui_quit_reason *why,
-			       struct wh_error *err)
+static struct ui_runner station_runner(struct station *st)
 {
 	const struct ui_runner runner = {
 		.ctx = st,
@@ -553,6 +552,15 @@ static enum wh_err run_session(struct station *st, enum ui_quit_reason *why,
 		.beep = station_beep,
 		.open_screen = station_open,
 	};
+
+	return runner;
+}
+
+/* One login session: a fresh loop with the login screen. */
+static enum wh_err run_session(struct station *st, enum ui_quit_reason *why,
+			       struct wh_error *err)
+{
+	const struct ui_runner runner = station_runner(st);
 	struct login_params lp = {
 		.station = st->code,
 		.idle_ms = st->idle_ms,
@@ -664,6 +672,84 @@ out_free:
 	db_close(st->db);
 	if (st->retry_fd >= 0)
 		close(st->retry_fd);
+	free(st);
+	return ret;
+}
+
+/*
+ * wharf scanner test [--scanner SPEC] [--lang L]: the scanner test screen
+ * on its own, with no database and no login, for whoever is setting up a
+ * scanner at a station. Typed text + Enter counts as a keyboard scan.
+ */
+int cmd_scanner_test(int argc, char **argv)
+{
+	struct station *st;
+	struct scanner_config scfg;
+	struct scantest_params tp = { { 0 } };
+	struct wh_error err = { 0 };
+	const char *scanner_arg = "wedge", *lang = NULL;
+	enum ui_quit_reason why;
+	bool no_scanner = true;
+	struct ui_runner runner;
+	struct tm tm;
+	time_t now = time(NULL);
+	void *screen;
+	int ret = 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--scanner") && i + 1 < argc) {
+			scanner_arg = argv[++i];
+		} else if (!strcmp(argv[i], "--lang") && i + 1 < argc) {
+			lang = argv[++i];
+		} else {
+			fputs("usage: wharf scanner test [--scanner fifo:PATH|"
+			      "serial:PATH|evdev[:PATH]|hidpos] [--lang en|zh_CN]\n",
+			      stderr);
+			return 2;
+		}
+	}
+	if (parse_scanner(scanner_arg, &scfg, &no_scanner) < 0) {
+		fprintf(stderr, "wharf scanner test: bad --scanner %s\n",
+			scanner_arg);
+		return 2;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		fputs("wharf: out of memory\n", stderr);
+		return 1;
+	}
+	st->retry_fd = -1;
+	st->lis_fd = -1;
+	st->lang = lang;
+	if (i18n_init(NULL, &err) != WH_OK)
+		goto out;
+	if (st->lang)
+		set_language(st->lang);
+	if (!no_scanner && scanner_open(&scfg, &st->scanner, &err) != WH_OK)
+		goto out;
+	if (localtime_r(&now, &tm)) {
+		tp.today.year = tm.tm_year + 1900;
+		tp.today.month = tm.tm_mon + 1;
+		tp.today.day = tm.tm_mday;
+	}
+	runner = station_runner(st);
+	st->loop = ui_loop_new(&runner);
+	screen = st->loop ? scr_scantest.init(&tp, &err) : NULL;
+	/* The loop owns screen from here, even when the push fails. */
+	if (!screen || ui_loop_push(st->loop, &scr_scantest, screen) != WH_OK) {
+		wh_error_set(&err, WH_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (st->scanner)
+		ui_loop_add_fd(st->loop, scanner_fd(st->scanner), POLLIN,
+			       on_scanner, st);
+	if (ui_loop_run(st->loop, &why, &err) == WH_OK)
+		ret = 0;
+out:
+	if (ret)
+		fprintf(stderr, "wharf scanner test: %s\n", err.msg);
+	ui_loop_free(st->loop);
+	scanner_free(st->scanner);
 	free(st);
 	return ret;
 }
