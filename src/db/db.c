@@ -6,8 +6,16 @@
 
 #include <libpq-fe.h>
 
+/* A statement prepared on the connection, by name, with its text. */
+struct db_stmt {
+	struct db_stmt *next;
+	char *name;
+	char *sql;
+};
+
 struct db {
 	PGconn *conn;
+	struct db_stmt *stmts; /* prepared on conn, newest first */
 };
 
 struct db_result {
@@ -148,6 +156,14 @@ void db_close(struct db *db)
 	if (!db)
 		return;
 	PQfinish(db->conn);
+	while (db->stmts) {
+		struct db_stmt *s = db->stmts;
+
+		db->stmts = s->next;
+		free(s->name);
+		free(s->sql);
+		free(s);
+	}
 	free(db);
 }
 
@@ -162,6 +178,98 @@ enum wh_err db_exec(struct db *db, const char *sql, int nparams,
 		*out = NULL;
 	res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	rc = check_result(db, res, sql, err);
+	if (rc != WH_OK || !out) {
+		PQclear(res);
+		return rc;
+	}
+	*out = malloc(sizeof(**out));
+	if (!*out) {
+		PQclear(res);
+		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+	}
+	(*out)->res = res;
+	return WH_OK;
+}
+
+static struct db_stmt *find_stmt(const struct db *db, const char *name)
+{
+	for (struct db_stmt *s = db->stmts; s; s = s->next)
+		if (!strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
+bool db_is_prepared(const struct db *db, const char *name)
+{
+	return db && name && find_stmt(db, name);
+}
+
+enum wh_err db_prepare(struct db *db, const char *name, const char *sql,
+		       int nparams, struct wh_error *err)
+{
+	struct db_stmt *s;
+	PGresult *res;
+	enum wh_err rc;
+
+	if (!name || !name[0] || !sql)
+		return wh_error_set(err, WH_ERR_INVALID,
+				    "a prepared statement needs a name and SQL");
+	if (find_stmt(db, name))
+		return wh_error_set(err, WH_ERR_INVALID,
+				    "statement %s is already prepared", name);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+	s->name = strdup(name);
+	s->sql = strdup(sql);
+	if (!s->name || !s->sql) {
+		rc = wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+		goto out_free_stmt;
+	}
+	/* Parameter types are left to the server, as with db_exec. */
+	res = PQprepare(db->conn, name, sql, nparams, NULL);
+	rc = check_result(db, res, sql, err);
+	PQclear(res);
+	if (rc != WH_OK)
+		goto out_free_stmt;
+	s->next = db->stmts;
+	db->stmts = s;
+	return WH_OK;
+
+out_free_stmt:
+	free(s->name);
+	free(s->sql);
+	free(s);
+	return rc;
+}
+
+enum wh_err db_exec_prepared(struct db *db, const char *name, const char *sql,
+			     int nparams, const char *const *params,
+			     struct db_result **out, struct wh_error *err)
+{
+	const struct db_stmt *s;
+	PGresult *res;
+	enum wh_err rc;
+
+	if (out)
+		*out = NULL;
+	s = name ? find_stmt(db, name) : NULL;
+	if (!s) {
+		if (!sql)
+			return wh_error_set(err, WH_ERR_INVALID,
+					    "statement %s is not prepared",
+					    name ? name : "(null)");
+		rc = db_prepare(db, name, sql, nparams, err);
+		if (rc != WH_OK)
+			return rc;
+		s = db->stmts;
+	} else if (sql && strcmp(s->sql, sql)) {
+		return wh_error_set(err, WH_ERR_INVALID,
+				    "statement %s was prepared with other SQL",
+				    name);
+	}
+	res = PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+	rc = check_result(db, res, s->sql, err);
 	if (rc != WH_OK || !out) {
 		PQclear(res);
 		return rc;

@@ -58,6 +58,32 @@ enum wh_err db_exec(struct db *db, const char *sql, int nparams,
 		    struct wh_error *err);
 
 /*
+ * Prepares sql on this connection as the server-side statement `name`
+ * (parsed and planned once; later runs only bind and execute). nparams
+ * counts $1..$n; their types are inferred by the server, as in db_exec.
+ * A name can be prepared once per connection (WH_ERR_INVALID after).
+ * Names and SQL are copied; the statements live until db_close.
+ */
+enum wh_err db_prepare(struct db *db, const char *name, const char *sql,
+		       int nparams, struct wh_error *err);
+
+/*
+ * Runs the prepared statement `name`, with db_exec's contract for
+ * params, *out and errors. When name is not prepared on this connection
+ * yet and sql is non-NULL it is prepared first (lazily, once per
+ * connection); sql differing from what name was prepared with is
+ * WH_ERR_INVALID. So a caller can simply pass both every time:
+ *
+ *	rc = db_exec_prepared(db, "pick_confirm", sql, 8, params, &r, &err);
+ */
+enum wh_err db_exec_prepared(struct db *db, const char *name, const char *sql,
+			     int nparams, const char *const *params,
+			     struct db_result **out, struct wh_error *err);
+
+/* Whether name is prepared on this connection. */
+bool db_is_prepared(const struct db *db, const char *name);
+
+/*
  * Runs a script of several statements with the simple query protocol (no
  * parameters): migrations and demo data. On failure the message names the
  * line of the script where the failing statement starts, when known.

@@ -165,16 +165,35 @@ static void backoff(int attempt)
 }
 
 /*
- * Runs one engine call (autocommit: the function is the transaction),
- * retrying 40001/40P01. On WH_OK *out holds exactly one row.
+ * The name of the server-side prepared statement for sql: "wh_" and the
+ * 64-bit FNV-1a hash of the text, so every call site gets its own
+ * statement without naming it (db_exec_prepared refuses a clash).
+ */
+static void stmt_name(const char *sql, char *buf, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const unsigned char *c = (const unsigned char *)sql; *c; c++) {
+		h ^= *c;
+		h *= 1099511628211ULL;
+	}
+	snprintf(buf, n, "wh_%016" PRIx64, h);
+}
+
+/*
+ * Runs one engine call (autocommit: the function is the transaction) as a
+ * prepared statement of this connection, retrying 40001/40P01. On WH_OK
+ * *out holds exactly one row.
  */
 static enum wh_err call(struct db *db, const char *sql, const struct params *p,
 			struct db_result **out, struct wh_error *err)
 {
 	enum wh_err rc = WH_ERR_RETRY;
+	char name[24];
 
+	stmt_name(sql, name, sizeof(name));
 	for (int i = 0; i < ENGINE_TRIES; i++) {
-		rc = db_exec(db, sql, p->n, p->v, out, err);
+		rc = db_exec_prepared(db, name, sql, p->n, p->v, out, err);
 		if (rc != WH_ERR_RETRY)
 			break;
 		backoff(i);
@@ -552,17 +571,46 @@ enum wh_err engine_release_wave(struct db *db, int64_t warehouse_id,
 
 /* picking ------------------------------------------------------------------------- */
 
+/* The columns of a task (wharf._task_json), from column c of row 0. */
+#define TASK_COLS(j)                                                       \
+	"(" j ")->>'task_id', (" j ")->>'kind', (" j ")->>'location_id', "   \
+	"(" j ")->>'location_code', (" j ")->>'to_location_code', "          \
+	"(" j ")->>'sku_id', (" j ")->>'sku_code', (" j ")->>'sku_name', "   \
+	"(" j ")->>'lot_code', (" j ")->>'lot_expiry', (" j ")->>'qty', "    \
+	"(" j ")->>'tote_code', (" j ")->>'slot', (" j ")->>'order_id', "    \
+	"(" j ")->>'wave_id', (" j ")->>'wave_done', (" j ")->>'wave_total'"
+
+static void task_from_row(const struct db_result *r, int c,
+			  struct engine_task *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->task_id = col_i64(r, c + 0);
+	col_text(r, c + 1, out->kind, sizeof(out->kind));
+	out->location_id = col_i64(r, c + 2);
+	col_text(r, c + 3, out->location_code, sizeof(out->location_code));
+	col_text(r, c + 4, out->to_location_code,
+		 sizeof(out->to_location_code));
+	out->sku_id = col_i64(r, c + 5);
+	col_text(r, c + 6, out->sku_code, sizeof(out->sku_code));
+	col_text(r, c + 7, out->sku_name, sizeof(out->sku_name));
+	col_text(r, c + 8, out->lot_code, sizeof(out->lot_code));
+	col_text(r, c + 9, out->lot_expiry, sizeof(out->lot_expiry));
+	out->qty = col_i64(r, c + 10);
+	col_text(r, c + 11, out->tote_code, sizeof(out->tote_code));
+	out->slot = (int32_t)col_i64(r, c + 12);
+	out->order_id = col_i64(r, c + 13);
+	out->wave_id = col_i64(r, c + 14);
+	out->wave_done = col_i64(r, c + 15);
+	out->wave_total = col_i64(r, c + 16);
+}
+
 enum wh_err engine_claim_task(struct db *db, const struct engine_actor *who,
 			      int64_t warehouse_id, struct engine_task *out,
 			      struct wh_error *err)
 {
 	static const char sql[] =
-		"SELECT r->>'task_id', r->>'kind', r->>'location_id', "
-		"r->>'location_code', r->>'to_location_code', r->>'sku_id', "
-		"r->>'sku_code', r->>'sku_name', r->>'lot_code', "
-		"r->>'lot_expiry', r->>'qty', r->>'tote_code', r->>'slot', "
-		"r->>'order_id', r->>'wave_id', r->>'wave_done', "
-		"r->>'wave_total' FROM wharf.claim_task($1, $2, $3) AS r";
+		"SELECT " TASK_COLS("r")
+		" FROM wharf.claim_task($1, $2, $3) AS r";
 	struct params p = { 0 };
 	struct db_result *r;
 	enum wh_err rc;
@@ -579,53 +627,33 @@ enum wh_err engine_claim_task(struct db *db, const struct engine_actor *who,
 				    "no open task in warehouse %" PRId64,
 				    warehouse_id);
 	}
-	memset(out, 0, sizeof(*out));
-	out->task_id = col_i64(r, 0);
-	col_text(r, 1, out->kind, sizeof(out->kind));
-	out->location_id = col_i64(r, 2);
-	col_text(r, 3, out->location_code, sizeof(out->location_code));
-	col_text(r, 4, out->to_location_code, sizeof(out->to_location_code));
-	out->sku_id = col_i64(r, 5);
-	col_text(r, 6, out->sku_code, sizeof(out->sku_code));
-	col_text(r, 7, out->sku_name, sizeof(out->sku_name));
-	col_text(r, 8, out->lot_code, sizeof(out->lot_code));
-	col_text(r, 9, out->lot_expiry, sizeof(out->lot_expiry));
-	out->qty = col_i64(r, 10);
-	col_text(r, 11, out->tote_code, sizeof(out->tote_code));
-	out->slot = (int32_t)col_i64(r, 12);
-	out->order_id = col_i64(r, 13);
-	out->wave_id = col_i64(r, 14);
-	out->wave_done = col_i64(r, 15);
-	out->wave_total = col_i64(r, 16);
+	task_from_row(r, 0, out);
 	db_result_free(r);
 	return WH_OK;
 }
 
-enum wh_err engine_confirm_pick(struct db *db, const struct engine_pick *pk,
-				const struct engine_actor *who,
-				struct engine_pick_result *out,
-				struct wh_error *err)
-{
-	static const char sql[] =
-		"SELECT r->>'task_id', r->>'units', r->>'remaining', "
-		"r->>'substituted', r->>'task_state', r->>'order_state', "
-		"r->>'tote_code', r->>'slot', r->>'replayed' "
-		"FROM wharf.confirm_pick($1, $2, $3, $4, $5, $6, $7, $8) AS r";
-	struct params p = { 0 };
-	struct db_result *r;
-	enum wh_err rc;
+#define PICK_COLS                                                          \
+	"r->>'task_id', r->>'units', r->>'remaining', r->>'substituted', "  \
+	"r->>'task_state', r->>'order_state', r->>'tote_code', r->>'slot', " \
+	"r->>'replayed'"
+#define PICK_NCOLS 9
 
-	p_int(&p, pk->task_id);
-	p_text(&p, pk->location_code);
-	p_text(&p, pk->barcode);
-	p_text(&p, pk->lot_code);
-	p_int(&p, pk->qty);
-	p_text(&p, pk->op_id);
-	p_id(&p, actor_user(who));
-	p_id(&p, actor_station(who));
-	rc = call(db, sql, &p, &r, err);
-	if (rc != WH_OK)
-		return rc;
+static void pick_params(struct params *p, const struct engine_pick *pk,
+			const struct engine_actor *who)
+{
+	p_int(p, pk->task_id);
+	p_text(p, pk->location_code);
+	p_text(p, pk->barcode);
+	p_text(p, pk->lot_code);
+	p_int(p, pk->qty);
+	p_text(p, pk->op_id);
+	p_id(p, actor_user(who));
+	p_id(p, actor_station(who));
+}
+
+static void pick_from_row(const struct db_result *r,
+			  struct engine_pick_result *out)
+{
 	out->task_id = col_i64(r, 0);
 	out->units = col_i64(r, 1);
 	out->remaining = col_i64(r, 2);
@@ -635,6 +663,56 @@ enum wh_err engine_confirm_pick(struct db *db, const struct engine_pick *pk,
 	col_text(r, 6, out->tote_code, sizeof(out->tote_code));
 	out->slot = (int32_t)col_i64(r, 7);
 	out->replayed = col_bool(r, 8);
+}
+
+enum wh_err engine_confirm_pick(struct db *db, const struct engine_pick *pk,
+				const struct engine_actor *who,
+				struct engine_pick_result *out,
+				struct wh_error *err)
+{
+	static const char sql[] =
+		"SELECT " PICK_COLS
+		" FROM wharf.confirm_pick($1, $2, $3, $4, $5, $6, $7, $8) AS r";
+	struct params p = { 0 };
+	struct db_result *r;
+	enum wh_err rc;
+
+	pick_params(&p, pk, who);
+	rc = call(db, sql, &p, &r, err);
+	if (rc != WH_OK)
+		return rc;
+	pick_from_row(r, out);
+	db_result_free(r);
+	return WH_OK;
+}
+
+enum wh_err engine_confirm_pick_next(struct db *db,
+				     const struct engine_pick *pk,
+				     const struct engine_actor *who,
+				     int64_t warehouse_id,
+				     struct engine_pick_result *out,
+				     struct engine_task *next, bool *has_next,
+				     struct wh_error *err)
+{
+	static const char sql[] =
+		"SELECT " PICK_COLS ", " TASK_COLS("r->'next'")
+		" FROM wharf.confirm_pick_next($1, $2, $3, $4, $5, $6, $7, $8, "
+		"$9) AS r";
+	struct params p = { 0 };
+	struct db_result *r;
+	enum wh_err rc;
+
+	pick_params(&p, pk, who);
+	p_int(&p, warehouse_id);
+	rc = call(db, sql, &p, &r, err);
+	if (rc != WH_OK)
+		return rc;
+	pick_from_row(r, out);
+	*has_next = !db_result_is_null(r, 0, PICK_NCOLS);
+	if (*has_next)
+		task_from_row(r, PICK_NCOLS, next);
+	else
+		memset(next, 0, sizeof(*next));
 	db_result_free(r);
 	return WH_OK;
 }

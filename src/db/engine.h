@@ -228,6 +228,23 @@ enum wh_err engine_confirm_pick(struct db *db, const struct engine_pick *p,
 				struct engine_pick_result *out,
 				struct wh_error *err);
 
+/*
+ * engine_confirm_pick, then engine_claim_task for the same picker, in one
+ * call and one transaction: what a picker does per scanned task in one
+ * round trip. *next is the task the picker now holds (the same task while
+ * units remain on it, else the next one in walk order) and *has_next
+ * says whether there is one; without it *next is zeroed. A refused
+ * confirm claims nothing (*out, *next untouched). A replayed op_id gives
+ * the first confirm's result and the picker's task as of now.
+ */
+enum wh_err engine_confirm_pick_next(struct db *db,
+				     const struct engine_pick *p,
+				     const struct engine_actor *who,
+				     int64_t warehouse_id,
+				     struct engine_pick_result *out,
+				     struct engine_task *next, bool *has_next,
+				     struct wh_error *err);
+
 struct engine_short_result {
 	int64_t task_id;
 	int64_t found, shortfall;

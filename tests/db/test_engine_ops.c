@@ -766,6 +766,111 @@ static void test_single_item_wave(void **state)
 	t_close(t, "eng_single");
 }
 
+/* confirm_pick_next: the confirm and the picker's next task in one call;
+ * tasks go out oldest wave first, then by walk order; the wave counts
+ * (kept in wharf.wave_tally) follow every pick. */
+static void test_confirm_pick_next(void **state)
+{
+	(void)state;
+	struct t *t = t_open("eng_next");
+	struct engine_wave_limits lim = {
+	    .strategy = WAVE_MULTI_ITEM, .max_orders = 100,
+	    .max_units = 1000, .max_totes = 10, .slots_per_tote = 8,
+	};
+	struct engine_wave_result w1, w2;
+	struct engine_task task, next, again;
+	struct engine_pick_result res;
+	struct wh_error err;
+	char op[ENGINE_OP_ID_SIZE];
+	bool has;
+	int64_t o1, o2;
+
+	ef_stock(t->db, "A-01", "NONE1", NULL, 10);
+	ef_stock(t->db, "A-02", "FIFO1", "F1", 10);
+	o1 = ef_order(t->db, "X1", "NONE1", 1, "FIFO1", 1, NULL, 0);
+	allocate_ok(t, o1, "allocated");
+	assert_int_equal(engine_release_wave(t->db, t->w1, &lim, &t->sup, &w1,
+					     &err), WH_OK);
+	o2 = ef_order(t->db, "X2", "NONE1", 1, NULL, 0, NULL, 0);
+	allocate_ok(t, o2, "allocated");
+	lim.strategy = WAVE_SINGLE_ITEM;
+	lim.max_totes = 1;
+	lim.slots_per_tote = 1;
+	assert_int_equal(engine_release_wave(t->db, t->w1, &lim, &t->sup, &w2,
+					     &err), WH_OK);
+	assert_true(w2.wave_id > w1.wave_id);
+
+	assert_int_equal(engine_claim_task(t->db, &t->picker, t->w1, &task,
+					   &err), WH_OK);
+	assert_int_equal(task.wave_id, w1.wave_id);
+	assert_string_equal(task.location_code, "A-01");
+	assert_int_equal(task.wave_done, 0);
+	assert_int_equal(task.wave_total, 2);
+
+	/* A refused confirm claims nothing. */
+	struct engine_pick p = {
+	    .task_id = task.task_id, .location_code = "A-02",
+	    .barcode = "NONE1", .qty = 1, .op_id = ef_op(op),
+	};
+	ef_refused(engine_confirm_pick_next(t->db, &p, &t->picker, t->w1, &res,
+					    &next, &has, &err),
+		   &err, ENGINE_R_WRONG_LOCATION);
+	assert_int_equal(count_of(t->db, "SELECT count(*) FROM "
+				  "wharf.pick_task WHERE wave_id = $1::bigint "
+				  "AND state = 'open'", w2.wave_id), 1);
+
+	/* Wave 1's second task (walk 2) comes before wave 2's first. */
+	p.location_code = "A-01";
+	assert_int_equal(engine_confirm_pick_next(t->db, &p, &t->picker, t->w1,
+						  &res, &next, &has, &err),
+			 WH_OK);
+	assert_string_equal(res.task_state, "done");
+	assert_true(has);
+	assert_int_equal(next.wave_id, w1.wave_id);
+	assert_string_equal(next.location_code, "A-02");
+	assert_string_equal(next.lot_code, "F1");
+	assert_int_equal(next.wave_done, 1);
+	assert_int_equal(next.wave_total, 2);
+
+	struct engine_pick p2 = {
+	    .task_id = next.task_id, .location_code = "A-02",
+	    .barcode = "FIFO1", .lot_code = "F1", .qty = 1, .op_id = ef_op(op),
+	};
+	assert_int_equal(engine_confirm_pick_next(t->db, &p2, &t->picker,
+						  t->w1, &res, &next, &has,
+						  &err), WH_OK);
+	assert_false(res.replayed);
+	assert_true(has);
+	assert_int_equal(next.wave_id, w2.wave_id);
+	assert_int_equal(next.wave_done, 0);
+	assert_int_equal(next.wave_total, 1);
+	assert_int_equal(count_of(t->db, "SELECT count(*) FROM wharf.wave "
+				  "WHERE id = $1::bigint AND state = 'done'",
+				  w1.wave_id), 1);
+
+	/* A replay changes nothing and reports the task now held. */
+	assert_int_equal(engine_confirm_pick_next(t->db, &p2, &t->picker,
+						  t->w1, &res, &again, &has,
+						  &err), WH_OK);
+	assert_true(res.replayed);
+	assert_true(has);
+	assert_int_equal(again.task_id, next.task_id);
+
+	struct engine_pick p3 = {
+	    .task_id = next.task_id, .location_code = "A-01",
+	    .barcode = "NONE1", .qty = 1, .op_id = ef_op(op),
+	};
+	assert_int_equal(engine_confirm_pick_next(t->db, &p3, &t->picker,
+						  t->w1, &res, &next, &has,
+						  &err), WH_OK);
+	assert_false(has);
+	assert_int_equal(next.task_id, 0);
+	assert_int_equal(count_of(t->db, "SELECT count(*) FROM wharf.wave "
+				  "WHERE id = $1::bigint AND state = 'done'",
+				  w2.wave_id), 1);
+	t_close(t, "eng_next");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -779,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_short_pick),
 		cmocka_unit_test(test_count_adjust_transfer),
 		cmocka_unit_test(test_single_item_wave),
+		cmocka_unit_test(test_confirm_pick_next),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
