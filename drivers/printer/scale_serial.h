@@ -15,14 +15,21 @@
 #include "core/err.h"
 #include "domain/scale.h"
 
-/* baud: 1200..115200 (0: 9600). */
+/*
+ * baud: 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200 (0: 9600);
+ * another speed is WH_ERR_INVALID.
+ */
 enum wh_err scale_serial_open(const char *path, int baud, int *fd,
 			      struct wh_error *e);
 
 /*
- * The first stable reading (SCALE_OK) on fd within timeout_ms. An
- * overload or a negative weight is WH_ERR_REFUSED ("scale overloaded");
- * nothing stable in time is WH_ERR_IO naming the last state seen.
+ * The first stable reading (SCALE_OK) on fd within timeout_ms. Unstable
+ * readings (also unstable negative ones: a parcel going on or off),
+ * tare lines and lines that are not readings are skipped. An overload or
+ * a stable negative weight is WH_ERR_REFUSED ("scale overloaded");
+ * nothing stable in time is WH_ERR_IO, saying whether a moving weight was
+ * seen; a line that hangs up (EOF, EIO) is WH_ERR_IO "scale
+ * disconnected" at once. On an error out->status is never SCALE_OK.
  */
 enum wh_err scale_serial_read(int fd, const struct scale_format *fmt,
 			      int timeout_ms, struct scale_reading *out,

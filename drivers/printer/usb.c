@@ -110,7 +110,7 @@ static enum wh_err usb_open(const char *vidpid, struct usb_printer *up,
 	uint16_t vid, pid;
 	ssize_t n, i;
 	int rc = LIBUSB_ERROR_NOT_FOUND;
-	bool found = false;
+	bool found = false, not_printer = false;
 
 	memset(up, 0, sizeof(*up));
 	if (parse_vidpid(vidpid, &vid, &pid, e))
@@ -123,8 +123,10 @@ static enum wh_err usb_open(const char *vidpid, struct usb_printer *up,
 		if (libusb_get_device_descriptor(list[i], &dd) ||
 		    dd.idVendor != vid || dd.idProduct != pid)
 			continue;
-		if (!find_interface(list[i], up))
+		if (!find_interface(list[i], up)) {
+			not_printer = true;
 			continue;
+		}
 		rc = libusb_open(list[i], &up->h);
 		found = rc == 0;
 	}
@@ -136,6 +138,11 @@ static enum wh_err usb_open(const char *vidpid, struct usb_printer *up,
 			return wh_error_set(e, WH_ERR_PERM,
 				"USB printer %s: permission denied (install "
 				"the wharf udev rules)", vidpid);
+		if (rc == LIBUSB_ERROR_NOT_FOUND && not_printer)
+			return wh_error_set(e, WH_ERR_NOT_FOUND,
+				"USB device %s is not a printer (no "
+				"printer-class interface with a bulk OUT "
+				"endpoint)", vidpid);
 		return wh_error_set(e, WH_ERR_NOT_FOUND,
 				    "no USB printer %s is connected", vidpid);
 	}
@@ -163,27 +170,45 @@ enum wh_err printer_usb_send(const char *vidpid, const void *data,
 {
 	struct usb_printer up;
 	unsigned char *p = (unsigned char *)data;
+	size_t sent = 0;
 	int ms = timeout_of(o), n, done, rc;
 	enum wh_err err;
 
 	err = usb_open(vidpid, &up, e);
 	if (err)
 		return err;
-	while (len) {
-		n = len > USB_CHUNK ? USB_CHUNK : (int)len;
+	while (sent < len) {
+		n = len - sent > USB_CHUNK ? USB_CHUNK : (int)(len - sent);
 		done = 0;
-		rc = libusb_bulk_transfer(up.h, up.ep_out, p, n, &done, ms);
-		p += done;
-		len -= (size_t)done;
-		if (rc == LIBUSB_ERROR_TIMEOUT && done == 0) {
+		rc = libusb_bulk_transfer(up.h, up.ep_out, p + sent, n, &done,
+					  ms);
+		if (done < 0 || done > n)
+			done = 0;
+		sent += (size_t)done;
+		/*
+		 * A timeout that moved data is a slow printer: go on. One
+		 * that moved nothing, or a "success" that moved nothing
+		 * (which would loop forever), is a printer that stopped.
+		 */
+		if ((rc == LIBUSB_ERROR_TIMEOUT || rc == 0) && done == 0) {
 			err = wh_error_set(e, WH_ERR_IO,
 					   "USB printer %s did not accept data "
-					   "within %d ms", vidpid, ms);
+					   "within %d ms (%zu of %zu bytes "
+					   "sent)", vidpid, ms, sent, len);
+			break;
+		}
+		if (rc == LIBUSB_ERROR_NO_DEVICE) {
+			err = wh_error_set(e, WH_ERR_IO,
+					   "USB printer %s was disconnected "
+					   "after %zu of %zu bytes", vidpid,
+					   sent, len);
 			break;
 		}
 		if (rc && rc != LIBUSB_ERROR_TIMEOUT) {
-			err = wh_error_set(e, WH_ERR_IO, "USB printer %s: %s",
-					   vidpid, libusb_strerror(rc));
+			err = wh_error_set(e, WH_ERR_IO,
+					   "USB printer %s: %s (%zu of %zu "
+					   "bytes sent)", vidpid,
+					   libusb_strerror(rc), sent, len);
 			break;
 		}
 	}
