@@ -10,9 +10,15 @@
  * seconds. Each login is one run of the loop: login screen, menu, screens;
  * a logout (by the user or the idle timer) starts the next run.
  *
- * Database calls run synchronously inside db_call (LAN latency; the loop
- * accepts an answer given before db_call returns). PGCONNECT_TIMEOUT caps
- * a reconnect attempt when it is not set already.
+ * Database calls run on a worker thread (db/dbworker.h) that owns the
+ * station's request connection, so a slow query never freezes the keys and
+ * the loop's spinner shows: db_call queues the request with the loop's call
+ * id, and the worker's eventfd, watched by the loop, hands each answer back
+ * to the UI thread (ui_loop_db_done). Everything about the session and the
+ * banner stays on the UI thread. A session's calls still in flight when its
+ * loop ends are waited for before the next loop starts (call ids are per
+ * loop) and before the logout. PGCONNECT_TIMEOUT caps a (re)connect attempt
+ * when it is not set already.
  */
 #include <curses.h>
 #include <errno.h>
@@ -28,6 +34,7 @@
 #include "core/parse.h"
 #include "db/conninfo.h"
 #include "db/db.h"
+#include "db/dbworker.h"
 #include "db/notify.h"
 #include "db/summary.h"
 #include "drivers/scanner/scanner.h"
@@ -61,7 +68,8 @@ struct station {
 	const char *lang; /* --lang, NULL: the locale's */
 	int idle_ms;
 	int count_threshold;       /* --count-threshold */
-	struct db *db;             /* NULL while offline */
+	struct db *db;             /* start-up only: then the worker's */
+	struct dbworker *worker;   /* runs the calls; NULL: not started */
 	struct db_listener *lis;   /* NULL while offline */
 	int lis_fd;                /* its socket as watched; -1 none */
 	bool offline;
@@ -123,6 +131,8 @@ static void watch_listener(struct station *st)
 		st->lis_fd = fd;
 }
 
+/* The server is gone (seen by the listener or by a call on the worker):
+ * the banner, and a reconnect timer. */
 static void go_offline(struct station *st)
 {
 	if (st->offline)
@@ -134,15 +144,17 @@ static void go_offline(struct station *st)
 	st->lis_fd = -1;
 	db_listener_free(st->lis);
 	st->lis = NULL;
-	db_close(st->db);
-	st->db = NULL;
+	/* its connection is as dead as the listener's: a fresh one for the
+	 * next request */
+	if (st->worker)
+		dbworker_reconnect(st->worker);
 	if (st->loop)
 		ui_loop_set_banner(st->loop, station_text_offline());
 	arm_retry(st, true);
 }
 
-/* Connects both connections; false (and offline) when the server is not
- * there. */
+/* Connects both connections (st->db only before the worker owns it);
+ * false (and offline) when the server is not there. */
 static bool connect_all(struct station *st, struct wh_error *err)
 {
 	if (!st->db && db_connect(st->conninfo, &st->db, err) != WH_OK)
@@ -156,6 +168,11 @@ static bool connect_all(struct station *st, struct wh_error *err)
 	return true;
 }
 
+/*
+ * The listener doubles as the probe: once it connects, the server is back
+ * and the worker reconnects at the next request (a failure there just
+ * brings the banner back).
+ */
 static int on_retry(void *arg, struct ui_loop *loop, int fd, short rev)
 {
 	struct station *st = arg;
@@ -165,7 +182,9 @@ static int on_retry(void *arg, struct ui_loop *loop, int fd, short rev)
 	(void)rev;
 	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		return 0;
-	if (!st->offline || !connect_all(st, &err))
+	if (!st->offline || (!st->lis &&
+			     db_listen(st->conninfo, NOTIFY_CHANNEL, &st->lis,
+				       &err) != WH_OK))
 		return 0;
 	st->offline = false;
 	arm_retry(st, false);
@@ -173,14 +192,6 @@ static int on_retry(void *arg, struct ui_loop *loop, int fd, short rev)
 	ui_loop_set_banner(loop, NULL);
 	ui_loop_flash(loop, station_text_back_online());
 	return 0;
-}
-
-/* A database error: is the connection gone? */
-static bool connection_lost(enum wh_err rc, const struct wh_error *err)
-{
-	return rc == WH_ERR_DB && (!err->sqlstate[0] ||
-				   strncmp(err->sqlstate, "08", 2) == 0 ||
-				   strncmp(err->sqlstate, "57P", 3) == 0);
 }
 
 static void post_notify(void *arg, const char *channel, const char *payload)
@@ -211,26 +222,44 @@ static int on_listener(void *arg, struct ui_loop *loop, int fd, short rev)
 	return 0;
 }
 
-/* --- database requests ----------------------------------------------- */
+/* --- database requests: the worker's side ---------------------------- */
 
-static void set_language(const char *lang)
+/*
+ * A request on its way through the worker: the screen's request and a copy
+ * of everything the worker needs from the session, so the worker thread
+ * reads nothing the UI thread writes (st->code and the count threshold are
+ * fixed before the worker starts).
+ */
+struct station_job {
+	struct ui_req *req;
+	const char *code;         /* st->code */
+	bool active;              /* a session was on when submitted */
+	struct station_actor a;   /* a.lang points at lang */
+	char lang[16];
+	char uid[32];             /* LOGOUT: the user */
+	int64_t station_id;       /* LOGIN answer: the station's id */
+};
+
+static void job_free(void *ctx, void *req)
 {
-	struct wh_error e = { 0 };
+	struct station_job *j = req;
 
-	/* a language we cannot switch to leaves the previous one: the
-	 * screens still work, in that language */
-	i18n_set_language(lang, &e);
+	(void)ctx;
+	if (!j)
+		return;
+	ui_req_free(j->req);
+	free(j);
 }
 
 /* The station's id for the engine's audit trail; 0 when unknown. */
-static int64_t station_id_of(struct station *st)
+static int64_t station_id_of(struct db *db, const char *code)
 {
-	const char *params[] = { st->code };
+	const char *params[] = { code };
 	struct wh_error err = { 0 };
 	struct db_result *r;
 	int64_t id = 0;
 
-	if (db_exec(st->db, "SELECT id FROM wharf.station WHERE code = $1", 1,
+	if (db_exec(db, "SELECT id FROM wharf.station WHERE code = $1", 1,
 		    params, &r, &err) != WH_OK)
 		return 0;
 	if (db_result_rows(r) == 1)
@@ -239,15 +268,15 @@ static int64_t station_id_of(struct station *st)
 	return id;
 }
 
-static enum wh_err do_login(struct station *st, const struct ui_req *r,
-			    struct ui_login_result **out, struct wh_error *err)
+static enum wh_err run_login(struct db *db, struct station_job *j,
+			     void **out, struct wh_error *err)
 {
-	const char *params[] = { r->who, r->pin, st->code };
+	const char *params[] = { j->req->who, j->req->pin, j->code };
 	struct ui_login_result *res;
 	struct db_result *dr;
 	enum wh_err rc;
 
-	rc = db_exec(st->db,
+	rc = db_exec(db,
 		     "CALL wharf.login($1, $2, $3, NULL, NULL, NULL, NULL, "
 		     "NULL, NULL)", 3, params, &dr, err);
 	if (rc != WH_OK)
@@ -271,7 +300,86 @@ static enum wh_err do_login(struct station *st, const struct ui_req *r,
 	snprintf(res->warehouse_code, sizeof(res->warehouse_code), "%s",
 		 db_result_text(dr, 0, 5));
 	db_result_free(dr);
+	j->station_id = station_id_of(db, j->code);
+	*out = res;
+	return WH_OK;
+}
 
+/* dbworker's run: on the worker thread, with its connection. */
+static enum wh_err job_run(void *ctx, struct db *db, void *req,
+			   void **result, struct wh_error *err)
+{
+	struct station_job *j = req;
+	const char *params[] = { j->uid, j->code, j->req->reason };
+	enum wh_err rc;
+
+	(void)ctx;
+	switch (j->req->kind) {
+	case UI_REQ_LOGIN:
+		rc = run_login(db, j, result, err);
+		break;
+	case UI_REQ_LOGOUT:
+		rc = db_exec(db, "SELECT wharf.logout($1, $2, $3)", 3, params,
+			     NULL, err);
+		break;
+	case UI_REQ_SUMMARY:
+		*result = malloc(sizeof(struct stock_summary));
+		rc = *result ? db_stock_summary(db, *result, err)
+			     : wh_error_set(err, WH_ERR_NOMEM,
+					    "out of memory");
+		break;
+	default:
+		if (station_req_is_floor(j->req->kind) && j->active) {
+			rc = station_req_run(db, &j->a, j->req, result, err);
+			break;
+		}
+		rc = wh_error_set(err, WH_ERR_INVALID, "unknown request");
+		break;
+	}
+	if (rc != WH_OK) {
+		free(*result);
+		*result = NULL;
+	}
+	return rc;
+}
+
+/* --- database requests: the UI thread's side ------------------------- */
+
+static void set_language(const char *lang)
+{
+	struct wh_error e = { 0 };
+
+	/* a language we cannot switch to leaves the previous one: the
+	 * screens still work, in that language */
+	i18n_set_language(lang, &e);
+}
+
+/* Wraps r (owned from now on) with a copy of the session; NULL (and r
+ * freed) when out of memory. */
+static struct station_job *job_new(struct station *st, struct ui_req *r)
+{
+	struct station_job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		ui_req_free(r);
+		return NULL;
+	}
+	j->req = r;
+	j->code = st->code;
+	j->active = st->s.active;
+	snprintf(j->lang, sizeof(j->lang), "%s", st->s.language);
+	snprintf(j->uid, sizeof(j->uid), "%lld", (long long)st->s.user_id);
+	j->a.user_id = st->s.user_id;
+	j->a.station_id = st->s.station_id;
+	j->a.warehouse_id = st->s.warehouse_id;
+	j->a.lang = j->lang;
+	j->a.count_threshold = st->count_threshold;
+	return j;
+}
+
+static void start_session(struct station *st,
+			  const struct ui_login_result *res, int64_t station_id)
+{
 	memset(&st->s, 0, sizeof(st->s));
 	st->s.active = true;
 	st->s.user_id = res->user_id;
@@ -280,34 +388,72 @@ static enum wh_err do_login(struct station *st, const struct ui_req *r,
 	snprintf(st->s.language, sizeof(st->s.language), "%s", res->language);
 	st->s.roles = login_role_bits(res->role);
 	st->s.warehouse_id = res->warehouse_id;
-	st->s.station_id = station_id_of(st);
+	st->s.station_id = station_id;
 	set_language(res->language);
-	*out = res;
-	return WH_OK;
 }
 
-static enum wh_err do_logout(struct station *st, const char *reason,
-			     struct wh_error *err)
+/*
+ * A finished call, on the UI thread: the session a login opened, the
+ * banner for a lost connection, then the answer to the screen that asked
+ * (deliver) or straight to the bin (the loop has ended).
+ */
+static void job_done(struct station *st, struct dbworker_done *d,
+		     bool deliver)
 {
-	char uid[32];
-	const char *params[] = { uid, st->code, reason };
-	struct wh_error local = { 0 };
-	enum wh_err rc;
+	struct station_job *j = d->req;
 
-	if (!err)
-		err = &local;
-	if (!st->s.active)
-		return WH_OK;
-	snprintf(uid, sizeof(uid), "%lld", (long long)st->s.user_id);
-	st->s.active = false;
-	st->idle_logout = strcmp(reason, "idle") == 0;
-	if (!st->db)
-		return wh_error_set(err, WH_ERR_DB, "%s", station_text_no_db());
-	rc = db_exec(st->db, "SELECT wharf.logout($1, $2, $3)", 3, params,
-		     NULL, err);
-	if (connection_lost(rc, err))
+	if (d->err == WH_OK && j->req->kind == UI_REQ_LOGIN)
+		start_session(st, d->result, j->station_id);
+	if (dbworker_conn_lost(d->err, &d->e))
 		go_offline(st);
-	return rc;
+	if (deliver && st->loop)
+		ui_loop_db_done(st->loop, d->tag, d->err, &d->e, d->result);
+	else
+		free(d->result);
+	job_free(NULL, j);
+}
+
+static int on_worker(void *arg, struct ui_loop *loop, int fd, short rev)
+{
+	struct station *st = arg;
+	struct dbworker_done d;
+
+	(void)fd;
+	(void)rev;
+	/* once the loop is done, run_session drains the rest */
+	while (!ui_loop_done(loop, NULL) && dbworker_take(st->worker, &d))
+		job_done(st, &d, true);
+	return 0;
+}
+
+/* Waits for every call in flight and drops the answers: the loop that
+ * asked is over, and its call ids die with it. */
+static void drain_worker(struct station *st)
+{
+	struct dbworker_done d;
+
+	while (st->worker && dbworker_wait(st->worker, &d))
+		job_done(st, &d, false);
+}
+
+/* Ends the session: the logout call, waited for (the loop is over). */
+static void end_session(struct station *st, const char *reason)
+{
+	struct station_job *j;
+	struct ui_req *r;
+
+	drain_worker(st);
+	if (!st->s.active)
+		return;
+	r = ui_req_logout(reason);
+	j = r ? job_new(st, r) : NULL;
+	st->s.active = false;
+	if (!j || st->offline ||
+	    dbworker_submit(st->worker, 0, j, NULL) != WH_OK) {
+		job_free(NULL, j);
+		return;
+	}
+	drain_worker(st);
 }
 
 static enum wh_err station_db_call(void *ctx, struct ui_loop *loop,
@@ -316,58 +462,41 @@ static enum wh_err station_db_call(void *ctx, struct ui_loop *loop,
 {
 	struct station *st = ctx;
 	struct ui_req *r = request;
-	struct wh_error err = { 0 };
-	void *result = NULL;
+	struct station_job *j;
 	enum wh_err rc;
 
 	if (!r)
 		return wh_error_set(e, WH_ERR_INVALID, "no request");
 	if (r->kind == UI_REQ_LOGOUT) {
-		rc = do_logout(st, r->reason, &err);
-		ui_req_free(r);
-		ui_loop_db_done(loop, id, rc, &err, NULL);
-		return WH_OK;
+		if (!st->s.active) {
+			ui_req_free(r);
+			ui_loop_db_done(loop, id, WH_OK, NULL, NULL);
+			return WH_OK;
+		}
+		st->idle_logout = r->reason && strcmp(r->reason, "idle") == 0;
 	}
-	if (!st->db) {
+	if (!st->worker || st->offline) {
+		if (r->kind == UI_REQ_LOGOUT)
+			st->s.active = false;
 		ui_req_free(r);
 		return wh_error_set(e, WH_ERR_DB, "%s", station_text_no_db());
 	}
-	switch (r->kind) {
-	case UI_REQ_LOGIN:
-		rc = do_login(st, r, (struct ui_login_result **)&result, &err);
-		break;
-	case UI_REQ_SUMMARY:
-		result = malloc(sizeof(struct stock_summary));
-		rc = result ? db_stock_summary(st->db, result, &err)
-			    : wh_error_set(&err, WH_ERR_NOMEM,
-					   "out of memory");
-		break;
-	default:
-		if (station_req_is_floor(r->kind) && st->s.active) {
-			struct station_actor a = {
-				.user_id = st->s.user_id,
-				.station_id = st->s.station_id,
-				.warehouse_id = st->s.warehouse_id,
-				.lang = st->s.language,
-				.count_threshold = st->count_threshold,
-			};
-
-			rc = station_req_run(st->db, &a, r, &result, &err);
-			break;
-		}
-		rc = wh_error_set(&err, WH_ERR_INVALID, "unknown request");
-		break;
-	}
-	ui_req_free(r);
-	if (rc != WH_OK) {
-		free(result);
-		result = NULL;
-		if (connection_lost(rc, &err))
-			go_offline(st);
-	}
-	ui_loop_db_done(loop, id, rc, &err, result);
-	return WH_OK;
+	j = job_new(st, r);
+	if (!j)
+		return wh_error_set(e, WH_ERR_NOMEM, "out of memory");
+	/* the session ends now, not when the server has heard of it */
+	if (r->kind == UI_REQ_LOGOUT)
+		st->s.active = false;
+	rc = dbworker_submit(st->worker, id, j, e);
+	if (rc != WH_OK)
+		job_free(NULL, j);
+	return rc;
 }
+
+static const struct dbworker_ops worker_ops = {
+	.run = job_run,
+	.free_req = job_free,
+};
 
 static void station_free_result(void *ctx, void *result)
 {
@@ -580,6 +709,9 @@ static enum wh_err run_session(struct station *st, enum ui_quit_reason *why,
 		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
 	}
 	ui_loop_add_fd(st->loop, st->retry_fd, POLLIN, on_retry, st);
+	if (st->worker)
+		ui_loop_add_fd(st->loop, dbworker_fd(st->worker), POLLIN,
+			       on_worker, st);
 	if (st->scanner)
 		ui_loop_add_fd(st->loop, scanner_fd(st->scanner), POLLIN,
 			       on_scanner, st);
@@ -590,6 +722,7 @@ static enum wh_err run_session(struct station *st, enum ui_quit_reason *why,
 		ui_loop_flash(st->loop, st->scanner_msg);
 	st->scanner_msg[0] = '\0';
 	rc = ui_loop_run(st->loop, why, err);
+	drain_worker(st);
 	ui_loop_free(st->loop);
 	st->loop = NULL;
 	return rc;
@@ -644,6 +777,13 @@ int cmd_station(int argc, char **argv)
 	}
 	if (!st->code[0] && default_station(st, &err) != WH_OK)
 		goto out_err;
+	/* the worker owns the request connection from here on, even when
+	 * it fails to start */
+	rc = dbworker_start(&worker_ops, st->conninfo, st->db, &st->worker,
+			    &err);
+	st->db = NULL;
+	if (rc != WH_OK)
+		goto out_err;
 	if (!no_scanner &&
 	    scanner_open(&scfg, &st->scanner, &err) != WH_OK) {
 		/* the keyboard still works: say so on screen and go on */
@@ -653,7 +793,7 @@ int cmd_station(int argc, char **argv)
 	}
 	for (;;) {
 		rc = run_session(st, &why, &err);
-		do_logout(st, why == UI_QUIT_LOGOUT ? "user" : "exit", NULL);
+		end_session(st, why == UI_QUIT_LOGOUT ? "user" : "exit");
 		set_language(st->lang);
 		if (rc != WH_OK)
 			goto out_err;
@@ -667,6 +807,7 @@ out_err:
 	fprintf(stderr, "wharf: %s\n", err.msg);
 	ret = 1;
 out_free:
+	dbworker_stop(st->worker);
 	scanner_free(st->scanner);
 	db_listener_free(st->lis);
 	db_close(st->db);

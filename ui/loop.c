@@ -79,7 +79,9 @@ static bool grow(void **v, size_t *cap, size_t n, size_t size)
 
 	if (n < *cap)
 		return true;
-	ncap = *cap ? *cap * 2 : 4;
+	/* room for index n: a single doubling may not be enough */
+	for (ncap = *cap ? *cap * 2 : 4; ncap <= n; ncap *= 2)
+		;
 	p = realloc(*v, ncap * size);
 	if (!p)
 		return false;
