@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/replen_db.h"
 #include "pack_req.h"
 
 bool station_req_is_floor(enum ui_req_kind kind)
@@ -279,6 +280,34 @@ enum wh_err station_req_run(struct db *db, const struct station_actor *a,
 		if (!answer(&out, sizeof(struct engine_wave_result), err))
 			return WH_ERR_NOMEM;
 		rc = run_wave(db, a, &who, r, out, err);
+		break;
+	case UI_REQ_REPLEN_CLAIM:
+		if (!answer(&out, sizeof(struct replen_db_task), err))
+			return WH_ERR_NOMEM;
+		rc = replen_db_claim(db, &who, a->warehouse_id, out, err);
+		break;
+	case UI_REQ_REPLEN_CONFIRM: {
+		struct replen_db_confirm c = {
+			.task_id = r->id,
+			.from_code = r->loc,
+			.to_code = r->loc2,
+			.barcode = r->code,
+			.lot_code = r->lot && r->lot[0] ? r->lot : NULL,
+			.qty = r->qty,
+			.op_id = r->op,
+		};
+
+		if (!answer(&out, sizeof(struct replen_db_confirm_result),
+			    err))
+			return WH_ERR_NOMEM;
+		rc = replen_db_confirm(db, &c, &who, out, err);
+		break;
+	}
+	case UI_REQ_REPLEN_PLAN:
+		if (!answer(&out, sizeof(struct replen_db_plan_result), err))
+			return WH_ERR_NOMEM;
+		rc = replen_db_plan(db, a->warehouse_id, &who, r->op, out,
+				    err);
 		break;
 	default:
 		if (pack_req_handles(r->kind))

@@ -79,6 +79,18 @@ static struct ui_req *req_with(enum ui_req_kind kind, int64_t id,
 	return r;
 }
 
+struct ui_req *ui_req_replen(enum ui_req_kind kind, int64_t task_id,
+			     const char *from, const char *to,
+			     const char *code, const char *lot, int32_t qty,
+			     const char *op)
+{
+	struct ui_req *r = req_with(kind, task_id, from, to, code, lot, op);
+
+	if (r)
+		r->qty = qty;
+	return r;
+}
+
 struct ui_req *ui_req_claim_task(void)
 {
 	return req_new(UI_REQ_CLAIM_TASK);

@@ -68,6 +68,13 @@ enum ui_req_kind {
 	UI_REQ_PACK_VOID,    /* id order, reason, op: struct pack_order */
 	UI_REQ_PACK_EXCEPTION, /* id order, reason, op: none */
 	UI_REQ_PACK_SCALE,   /* struct ui_pack_scale_result */
+	/* replenishment (db/replen_db.h has the answer types) */
+	UI_REQ_REPLEN_CLAIM, /* struct replen_db_task; WH_ERR_NOT_FOUND: no
+			      * replenishment needed */
+	UI_REQ_REPLEN_CONFIRM, /* id task, loc from, loc2 to, code, lot,
+				* qty, op: struct replen_db_confirm_result */
+	UI_REQ_REPLEN_PLAN,  /* op: struct replen_db_plan_result
+			      * (supervisors) */
 };
 
 #define UI_REQ_COUNT_MAX 32 /* lines of one count */
@@ -162,6 +169,14 @@ struct ui_req *ui_req_count(int64_t location_id,
 struct ui_req *ui_req_stock(const char *query);
 /* kind: UI_REQ_WAVE_PREVIEW or UI_REQ_WAVE_RELEASE */
 struct ui_req *ui_req_wave(enum ui_req_kind kind, const struct ui_wave_req *w);
+
+/* Replenishment: kind UI_REQ_REPLEN_CLAIM (other arguments unused),
+ * UI_REQ_REPLEN_CONFIRM or UI_REQ_REPLEN_PLAN (op only). NULL when out of
+ * memory. */
+struct ui_req *ui_req_replen(enum ui_req_kind kind, int64_t task_id,
+			     const char *from, const char *to,
+			     const char *code, const char *lot, int32_t qty,
+			     const char *op);
 
 /* The pack desk's requests (see the kinds above); NULL when out of
  * memory. */

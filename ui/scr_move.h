@@ -1,7 +1,7 @@
 /*
  * scr_move.h - move: free (unallocated) units of one item/lot from a bin
- * to another bin (engine_move). A plain move, never a replenishment task:
- * the engine has none.
+ * to another bin (engine_move), or, in replenish mode, a replenishment
+ * task from a reserve bin to a pick face.
  *
  * States (enum move_state):
  *   MV_FROM  scan the bin to move from (UI_REQ_RESOLVE: must be a
@@ -16,6 +16,22 @@
  *            operation id, kept until the call succeeds;
  *   MV_DONE  what moved where. Enter: the next item from the same bin.
  * Keys: Enter OK, Esc back one step (closes from MV_FROM), F10 close.
+ *
+ * REPLENISH MODE (F2 at MV_FROM): pick-face replenishment tasks
+ * (db/replen_db.h, sql/migrations/0010_replenish.sql).
+ *   MV_RP_CLAIM  UI_REQ_REPLEN_CLAIM; with none open "No replenishment
+ *                needed" (Enter asks again, Esc back to MV_FROM);
+ *   MV_RP_FROM   scan the task's reserve bin (checked here and in SQL);
+ *   MV_RP_ITEM   scan the item (UI_REQ_RESOLVE: must be the task's SKU;
+ *                a GS1 scan gives the lot);
+ *   MV_RP_LOT    lot-controlled and the scan had none: type or scan it;
+ *   MV_RP_QTY    units; Enter alone takes the task's remaining units. A
+ *                case barcode's units must be a multiple of its pack;
+ *   MV_RP_TO     scan the pick face -> UI_REQ_REPLEN_CONFIRM with the
+ *                screen's operation id, kept until the call succeeds;
+ *   MV_RP_DONE   what moved; Enter: the rest of the task or the next one.
+ * F3 at MV_FROM plans replenishment (UI_REQ_REPLEN_PLAN): the database
+ * refuses anyone but a supervisor or admin (ROLE_REFUSED, shown).
  */
 #ifndef WHARF_UI_SCR_MOVE_H
 #define WHARF_UI_SCR_MOVE_H
@@ -30,6 +46,13 @@ enum move_state {
 	MV_QTY,
 	MV_TO,
 	MV_DONE,
+	MV_RP_CLAIM,
+	MV_RP_FROM,
+	MV_RP_ITEM,
+	MV_RP_LOT,
+	MV_RP_QTY,
+	MV_RP_TO,
+	MV_RP_DONE,
 };
 
 enum move_tag {
@@ -37,6 +60,10 @@ enum move_tag {
 	MV_TAG_ITEM,
 	MV_TAG_LOT,
 	MV_TAG_MOVE,
+	MV_TAG_RP_CLAIM,
+	MV_TAG_RP_ITEM,
+	MV_TAG_RP_CONFIRM,
+	MV_TAG_RP_PLAN,
 };
 
 struct move_params {

@@ -14,6 +14,7 @@
 
 #include "db/engine.h"
 #include "db/lookup.h"
+#include "db/replen_db.h"
 #include "ui/canvas.h"
 #include "ui/keys.h"
 #include "ui/req.h"
@@ -185,10 +186,108 @@ static void test_bad_location_and_layouts(void **state)
 	assert_int_equal(move_state_of(f->st), MV_QTY);
 }
 
+/* Replenish mode: none needed, then a task walked through to the face. */
+static void test_replenish(void **state)
+{
+	struct screen_driver *f = *state;
+	struct replen_db_task t = { .task_id = 42, .sku_id = 5, .qty = 30 };
+	struct replen_db_confirm_result cr = { .task_id = 42, .units = 30,
+					       .done = true };
+	struct replen_db_plan_result pr = { .tasks = 3, .units = 90 };
+	const struct ui_req *r;
+	char *dump;
+	int tag;
+
+	snprintf(t.from_code, sizeof(t.from_code), "R-01-01");
+	snprintf(t.to_code, sizeof(t.to_code), "A-01-02");
+	snprintf(t.sku_code, sizeof(t.sku_code), "SKU-000005");
+	snprintf(t.lot_code, sizeof(t.lot_code), "L1");
+
+	/* a supervisor plans */
+	sd_key(f, UI_KEY_F(3));
+	r = sd_req(f, &tag);
+	assert_int_equal(r->kind, UI_REQ_REPLEN_PLAN);
+	assert_true(r->op[0] != '\0');
+	sd_answer(f, tag, WH_OK, NULL, &pr);
+	assert_non_null(strstr(move_message(f->st), "3"));
+
+	sd_key(f, UI_KEY_F(2));
+	r = sd_req(f, &tag);
+	assert_int_equal(r->kind, UI_REQ_REPLEN_CLAIM);
+	sd_answer(f, tag, WH_ERR_NOT_FOUND, "no replenishment needed", NULL);
+	assert_int_equal(move_state_of(f->st), MV_RP_CLAIM);
+	assert_string_equal(move_message(f->st), "No replenishment needed");
+	dump = drawn(f, 40, 8);
+	assert_non_null(strstr(dump, "No replenishment needed"));
+	free(dump);
+
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
+	assert_int_equal(r->kind, UI_REQ_REPLEN_CLAIM);
+	sd_answer(f, tag, WH_OK, NULL, &t);
+	assert_int_equal(move_state_of(f->st), MV_RP_FROM);
+	dump = drawn(f, 40, 8);
+	assert_non_null(strstr(dump, "R-01-01"));
+	free(dump);
+
+	/* the wrong bin, then the right one */
+	sd_type(f, "R-09-09");
+	assert_true(sd_beeped(f, false));
+	assert_int_equal(move_state_of(f->st), MV_RP_FROM);
+	sd_type(f, "R-01-01");
+	assert_int_equal(move_state_of(f->st), MV_RP_ITEM);
+
+	/* the wrong item */
+	sd_type(f, "6901234567892");
+	{
+		struct lookup_code lc = { .kind = LOOKUP_SKU, .sku_id = 6,
+					  .pack_qty = 1 };
+
+		r = sd_req(f, &tag);
+		assert_int_equal(r->kind, UI_REQ_RESOLVE);
+		sd_answer(f, tag, WH_OK, NULL, &lc);
+	}
+	assert_int_equal(move_state_of(f->st), MV_RP_ITEM);
+	assert_non_null(strstr(move_message(f->st), "SKU-000005"));
+	sd_type(f, "6901234567892");
+	resolve_sku(f, "fefo", 1);
+	assert_int_equal(move_state_of(f->st), MV_RP_LOT);
+	sd_type(f, "L2");
+	assert_int_equal(move_state_of(f->st), MV_RP_LOT);
+	sd_type(f, "L1");
+	assert_int_equal(move_state_of(f->st), MV_RP_QTY);
+	sd_type(f, "31");
+	assert_int_equal(move_state_of(f->st), MV_RP_QTY);
+	sd_key(f, UI_KEY_ENTER); /* the remaining 30 */
+	assert_int_equal(move_state_of(f->st), MV_RP_TO);
+	sd_type(f, "A-01-02");
+	r = sd_req(f, &tag);
+	assert_int_equal(r->kind, UI_REQ_REPLEN_CONFIRM);
+	assert_int_equal(r->id, 42);
+	assert_string_equal(r->loc, "R-01-01");
+	assert_string_equal(r->loc2, "A-01-02");
+	assert_string_equal(r->lot, "L1");
+	assert_int_equal(r->qty, 30);
+	sd_answer(f, tag, WH_OK, NULL, &cr);
+	assert_int_equal(move_state_of(f->st), MV_RP_DONE);
+	dump = drawn(f, 20, 16);
+	assert_non_null(strstr(dump, "Moved 30"));
+	free(dump);
+	/* Enter: the next task */
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
+	assert_int_equal(r->kind, UI_REQ_REPLEN_CLAIM);
+	sd_answer(f, tag, WH_ERR_NOT_FOUND, "none", NULL);
+	sd_key(f, UI_KEY_ESC);
+	assert_int_equal(move_state_of(f->st), MV_FROM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_flow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replenish, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_location_and_layouts,
 						setup, teardown),
 	};
