@@ -323,6 +323,7 @@ static enum wh_err shop_pass(struct loop *L, struct sync_shop *s,
 	enum wh_err rc;
 	struct sync_window_spec spec = a->window;
 	struct engine_actor sync_actor = { 0, 0 };
+	long arrived = L->st->inserted + L->st->updated, looked = 0;
 
 	wh_error_clear(&e);
 	if (spec.max_windows > sizeof(win) / sizeof(win[0]))
@@ -368,8 +369,18 @@ platform_fail:
 	snprintf(s->last_error, sizeof(s->last_error), "%s", e.msg);
 	sync_log(&L->ctx, SYNC_LOG_WARN, "%s: %s", s->code, e.msg);
 pushes:
-	/* Allocate what arrived (the engine skips orders others hold). */
-	for (int i = 0; i < 100; i++) {
+	/*
+	 * Allocate what arrived (the engine skips orders others hold). The
+	 * engine takes the warehouse's unallocated orders least recently
+	 * tried first, and an order it cannot fill (no stock) stays
+	 * pending: so "until a batch comes back short" never ends while a
+	 * batch's worth wait for stock, and every pass retried them all
+	 * (100 batches a shop, most of the sync's time). The work of a pass
+	 * is bounded instead by what it brought in, plus one batch of
+	 * retries of the others.
+	 */
+	arrived = L->st->inserted + L->st->updated - arrived;
+	for (int i = 0; i < 1000 && looked < arrived + ALLOC_BATCH; i++) {
 		struct engine_pending_result pr;
 
 		rc = engine_allocate_pending(L->db, s->warehouse_id,
@@ -382,6 +393,7 @@ pushes:
 				 s->code, dberr->msg);
 			break;
 		}
+		looked += (long)pr.orders;
 		if (pr.orders < ALLOC_BATCH)
 			break;
 	}
@@ -444,6 +456,8 @@ static enum wh_err load_shops(struct loop *L, struct wh_error *err)
 					    "out of memory");
 		}
 		if (sync_creds_load(s, db_result_text(r, i, 5), &e)) {
+			/* A shop we cannot sync is a failed pass of it. */
+			L->st->errors++;
 			sync_log(&L->ctx, SYNC_LOG_ERROR, "%s", e.msg);
 			health(L, s, false, e.msg, 0);
 			sync_shop_free(s);
