@@ -61,7 +61,7 @@ static void *answer(size_t n, struct wh_error *err)
 	return p;
 }
 
-static bool format_of(const char *s, enum label_format *f)
+bool pack_req_format_of(const char *s, enum label_format *f)
 {
 	static const struct {
 		const char *name;
@@ -93,8 +93,8 @@ static enum wh_err refuse_intercepted(const struct pack_order *o,
 						   : "cancelled");
 }
 
-static enum wh_err printer_of(struct db *db, const struct station_actor *a,
-			      struct pack_station *ps, struct wh_error *err)
+enum wh_err pack_req_printer_of(struct db *db, const struct station_actor *a,
+				struct pack_station *ps, struct wh_error *err)
 {
 	enum wh_err rc = pack_station_get(db, a->station_id, ps, err);
 
@@ -124,7 +124,7 @@ static enum wh_err render(struct db *db, int64_t order_id,
 	char *text;
 	enum wh_err rc;
 
-	if (!format_of(ps->format, &fmt))
+	if (!pack_req_format_of(ps->format, &fmt))
 		return wh_error_set(err, WH_ERR_INVALID, "label format %s",
 				    ps->format);
 	rc = pack_label_data(db, order_id, tracking, weight_g, &text, err);
@@ -178,7 +178,7 @@ static enum wh_err run_ship(struct db *db, const struct station_actor *a,
 				  o->state, (int)(o->units - o->packed));
 		goto out;
 	}
-	rc = printer_of(db, a, &ps, err);
+	rc = pack_req_printer_of(db, a, &ps, err);
 	if (rc == WH_OK)
 		rc = pack_issue_tracking(db, o->order_id, o->carrier, r->op,
 					 tracking, err);
@@ -239,7 +239,7 @@ static enum wh_err run_reprint(struct db *db, const struct station_actor *a,
 		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
 	rc = pack_load(db, r->id, a->lang, o, err);
 	if (rc == WH_OK)
-		rc = printer_of(db, a, &ps, err);
+		rc = pack_req_printer_of(db, a, &ps, err);
 	if (rc == WH_OK)
 		rc = pack_label_get(db, r->id, out->format, &data, &len, err);
 	if (rc == WH_OK)

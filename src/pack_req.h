@@ -25,6 +25,8 @@
 
 #include "core/err.h"
 #include "db/db.h"
+#include "db/pack.h"
+#include "label/label.h"
 #include "station_req.h"
 #include "ui/req.h"
 
@@ -34,6 +36,17 @@ bool pack_req_handles(enum ui_req_kind kind);
 void pack_req_set_printer(const char *uri);
 /* spec "serial:/dev/ttyUSB0[@9600]"; NULL or "": $WHARF_SCALE. Copied. */
 void pack_req_set_scale(const char *spec);
+
+/*
+ * The station's printer (the --printer option, else its printer_uri),
+ * label format and dpi into *ps: what the pack desk prints with, shared
+ * with the receive desk's case labels. WH_ERR_UNSUPPORTED: no printer.
+ */
+enum wh_err pack_req_printer_of(struct db *db, const struct station_actor *a,
+				struct pack_station *ps, struct wh_error *err);
+
+/* "zpl", "tspl", "pdf", "png" -> *f; false for anything else. */
+bool pack_req_format_of(const char *s, enum label_format *f);
 
 enum wh_err pack_req_run(struct db *db, const struct station_actor *a,
 			 const struct ui_req *r, void **result,

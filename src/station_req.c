@@ -4,11 +4,19 @@
  */
 #include "station_req.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "db/replen_db.h"
+#include "drivers/printer/printer.h"
+#include "label/label.h"
 #include "pack_req.h"
+
+#define SSCC_LABEL_TYPE "sscc"
 
 bool station_req_is_floor(enum ui_req_kind kind)
 {
@@ -67,11 +75,11 @@ static enum wh_err run_move(struct db *db, const struct station_actor *a,
 	return engine_move(db, &m, who, &out->replayed, err);
 }
 
-static enum wh_err run_receive(struct db *db, const struct station_actor *a,
-			       const struct engine_actor *who,
-			       const struct ui_req *r,
-			       struct engine_receive_result *out,
-			       struct wh_error *err)
+static enum wh_err do_receive(struct db *db, const struct station_actor *a,
+			      const struct engine_actor *who,
+			      const struct ui_req *r,
+			      struct engine_receive_result *out,
+			      struct wh_error *err)
 {
 	struct engine_receive rcv = {
 		.po_id = r->id,
@@ -103,6 +111,166 @@ static enum wh_err run_receive(struct db *db, const struct station_actor *a,
 			return rc;
 	}
 	return engine_receive(db, &rcv, who, out, err);
+}
+
+/*
+ * The SSCC's own operation id, derived from the receipt's: the same
+ * UUID with the version nibble 8 (the receipt's ids are version 4), so a
+ * replayed receipt asks for, and reprints, the same SSCC.
+ */
+static bool sscc_op_of(const char *op, char out[ENGINE_OP_ID_SIZE])
+{
+	if (!op || strlen(op) != ENGINE_OP_ID_SIZE - 1 || op[14] != '4')
+		return false;
+	memcpy(out, op, ENGINE_OP_ID_SIZE);
+	out[14] = '8';
+	return true;
+}
+
+/* The case's GTIN and how many trade items of it the receipt holds:
+ * the scanned code when it is a GTIN of the received SKU whose pack
+ * divides the quantity; else none (gtin ""). */
+static enum wh_err case_gtin(struct db *db, const struct station_actor *a,
+			     const struct ui_req *r, char gtin[15],
+			     int32_t *count, struct wh_error *err)
+{
+	struct lookup_code lc;
+	size_t n = r->code ? strlen(r->code) : 0;
+	enum wh_err rc;
+
+	gtin[0] = '\0';
+	*count = 0;
+	if ((n != 13 && n != 14) || strspn(r->code, "0123456789") != n)
+		return WH_OK;
+	rc = lookup_code(db, a->warehouse_id, r->code, a->lang, &lc, err);
+	if (rc != WH_OK)
+		return rc;
+	if (lc.kind != LOOKUP_SKU || lc.sku_id != r->sku_id)
+		return WH_OK;
+	if (lc.pack_qty < 1)
+		lc.pack_qty = 1;
+	if (r->qty < 1 || r->qty % lc.pack_qty)
+		return WH_OK;
+	snprintf(gtin, 15, "%s%s", n == 13 ? "0" : "", r->code);
+	*count = r->qty / lc.pack_qty;
+	return WH_OK;
+}
+
+/* The label data of one received case (a JSON object), or NULL. */
+static json_t *sscc_data(const char *sscc, const char *gtin, int32_t count,
+			 const char *lot, const char *expiry)
+{
+	json_t *d = json_object();
+	char buf[16];
+	int bad = 0;
+
+	if (!d)
+		return NULL;
+	bad |= json_object_set_new(d, "sscc", json_string(sscc));
+	if (gtin[0]) {
+		snprintf(buf, sizeof(buf), "%" PRId32, count);
+		bad |= json_object_set_new(d, "gtin", json_string(gtin));
+		bad |= json_object_set_new(d, "count", json_string(buf));
+		if (lot && lot[0])
+			bad |= json_object_set_new(d, "lot",
+						   json_string(lot));
+		if (expiry && expiry[0])
+			bad |= json_object_set_new(d, "expiry",
+						   json_string(expiry));
+	}
+	if (bad) {
+		json_decref(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Issues, renders and prints the SSCC label of the receipt in out. */
+static enum wh_err print_sscc(struct db *db, const struct station_actor *a,
+			      const struct engine_actor *who,
+			      const struct ui_req *r,
+			      struct ui_receive_result *out,
+			      struct wh_error *err)
+{
+	struct label_encode_opts opts = { 0 };
+	struct label_raster *rs = NULL;
+	struct label_buf job = { 0 };
+	struct pack_station ps;
+	struct lookup_lot lot;
+	char op[ENGINE_OP_ID_SIZE], gtin[15];
+	const char *expiry = r->expiry && r->expiry[0] ? r->expiry : NULL;
+	enum label_format fmt;
+	int32_t count;
+	json_t *data;
+	enum wh_err rc;
+
+	if (!sscc_op_of(r->op, op))
+		return wh_error_set(err, WH_ERR_INVALID, "no operation id "
+				    "for the SSCC");
+	rc = pack_req_printer_of(db, a, &ps, err);
+	if (rc != WH_OK)
+		return rc;
+	if (!pack_req_format_of(ps.format, &fmt))
+		return wh_error_set(err, WH_ERR_INVALID, "label format %s",
+				    ps.format);
+	rc = case_gtin(db, a, r, gtin, &count, err);
+	if (rc != WH_OK)
+		return rc;
+	/* a known lot keeps its own expiry */
+	if (!expiry && r->lot && r->lot[0] &&
+	    lookup_lot(db, r->sku_id, r->lot, &lot, err) == WH_OK &&
+	    lot.expiry[0])
+		expiry = lot.expiry;
+	rc = replen_db_issue_sscc(db, a->warehouse_id, out->rcv.receipt_id,
+				  op, who, out->sscc, err);
+	if (rc != WH_OK)
+		return rc;
+	data = sscc_data(out->sscc, gtin, count, r->lot, expiry);
+	if (!data)
+		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+	rc = label_render(SSCC_LABEL_TYPE, data, ps.dpi, &rs, err);
+	json_decref(data);
+	opts.dpi = ps.dpi;
+	if (rc == WH_OK)
+		rc = label_encode(rs, fmt, &opts, &job, err);
+	label_raster_free(rs);
+	if (rc == WH_OK)
+		rc = printer_send(ps.printer_uri, job.data, job.len, NULL,
+				  err);
+	label_buf_free(&job);
+	return rc;
+}
+
+/*
+ * The receipt, then its case label when the station prints them. A label
+ * that does not print is reported in out->label_error: the receipt
+ * stands.
+ */
+static enum wh_err run_receive(struct db *db, const struct station_actor *a,
+			       const struct engine_actor *who,
+			       const struct ui_req *r,
+			       struct ui_receive_result *out,
+			       struct wh_error *err)
+{
+	struct wh_error le = { 0 };
+	bool on = false;
+	enum wh_err rc;
+
+	rc = do_receive(db, a, who, r, &out->rcv, err);
+	if (rc != WH_OK)
+		return rc;
+	rc = replen_db_receive_labels(db, a->station_id, &on, &le);
+	if (rc == WH_OK && !on)
+		return WH_OK;
+	if (rc == WH_OK)
+		rc = print_sscc(db, a, who, r, out, &le);
+	if (rc == WH_OK) {
+		out->label_printed = true;
+		return WH_OK;
+	}
+	snprintf(out->label_error, sizeof(out->label_error), "%s",
+		 le.msg[0] ? le.msg : wh_err_name(rc));
+	return WH_OK;
 }
 
 static enum wh_err run_count(struct db *db, const struct station_actor *a,
@@ -245,7 +413,7 @@ enum wh_err station_req_run(struct db *db, const struct station_actor *a,
 		rc = lookup_open_pos(db, a->warehouse_id, out, err);
 		break;
 	case UI_REQ_RECEIVE:
-		if (!answer(&out, sizeof(struct engine_receive_result), err))
+		if (!answer(&out, sizeof(struct ui_receive_result), err))
 			return WH_ERR_NOMEM;
 		rc = run_receive(db, a, &who, r, out, err);
 		break;

@@ -167,7 +167,16 @@ struct ui_req *ui_req_receive(int64_t po_id, int64_t sku_id, const char *lot,
 			      const char *expiry, int32_t qty,
 			      const char *loc, const char *op)
 {
-	struct ui_req *r = req_with(UI_REQ_RECEIVE, po_id, loc, NULL, NULL,
+	return ui_req_receive_scan(po_id, sku_id, NULL, lot, expiry, qty, loc,
+				   op);
+}
+
+struct ui_req *ui_req_receive_scan(int64_t po_id, int64_t sku_id,
+				   const char *code, const char *lot,
+				   const char *expiry, int32_t qty,
+				   const char *loc, const char *op)
+{
+	struct ui_req *r = req_with(UI_REQ_RECEIVE, po_id, loc, NULL, code,
 				    lot, op);
 
 	if (!r)

@@ -44,8 +44,9 @@ enum ui_req_kind {
 	UI_REQ_LOT,          /* sku_id, lot: struct lookup_lot */
 	UI_REQ_PO_LIST,      /* struct lookup_po_list */
 	UI_REQ_RECEIVE,      /* id po (0 blind), sku_id, lot, expiry, qty,
-			      * loc ("" the dock), op:
-			      * struct engine_receive_result */
+			      * loc ("" the dock), code (the scan, for the
+			      * case label; NULL none), op:
+			      * struct ui_receive_result */
 	UI_REQ_SUGGEST,      /* sku_id, lot_id: struct ui_suggest_result */
 	UI_REQ_PUTAWAY,      /* loc from, loc2 to, sku_id, lot_id, qty, op:
 			      * struct ui_move_result */
@@ -118,6 +119,22 @@ struct ui_suggest_result {
 	char location_code[LOOKUP_LOC_SIZE];
 };
 
+/* 18 digits and the NUL (db/replen_db.h REPLEN_SSCC_SIZE). */
+#define UI_SSCC_SIZE 19
+
+/*
+ * A receipt, and its SSCC case label when the station prints them
+ * (station.receive_labels): label_printed with sscc, else label_error
+ * says why it did not print ("" when the station prints no labels). A
+ * label that did not print never undoes the receipt.
+ */
+struct ui_receive_result {
+	struct engine_receive_result rcv; /* first: the receipt itself */
+	bool label_printed;
+	char sscc[UI_SSCC_SIZE];
+	char label_error[200];
+};
+
 struct ui_move_result {
 	bool replayed;
 };
@@ -157,6 +174,11 @@ struct ui_req *ui_req_po_list(void);
 struct ui_req *ui_req_receive(int64_t po_id, int64_t sku_id, const char *lot,
 			      const char *expiry, int32_t qty,
 			      const char *loc, const char *op);
+/* The same, with the scanned code (GTIN) for the case label; NULL none. */
+struct ui_req *ui_req_receive_scan(int64_t po_id, int64_t sku_id,
+				   const char *code, const char *lot,
+				   const char *expiry, int32_t qty,
+				   const char *loc, const char *op);
 struct ui_req *ui_req_suggest(int64_t sku_id, int64_t lot_id);
 /* kind: UI_REQ_PUTAWAY or UI_REQ_MOVE */
 struct ui_req *ui_req_move(enum ui_req_kind kind, const char *from,

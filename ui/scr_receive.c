@@ -67,6 +67,8 @@ struct receive {
 	char op[ENGINE_OP_ID_SIZE];
 	struct engine_receive_result res; /* the last receipt, sanitised */
 	long res_qty;
+	bool label_printed;         /* its SSCC case label printed */
+	char sscc[UI_SSCC_SIZE];    /* digits only */
 	struct floor_input in;
 	struct floor_msg msg;
 };
@@ -215,8 +217,10 @@ static unsigned on_resolve(struct receive *v, const struct ui_db_result *db,
 static unsigned on_receive(struct receive *v, const struct ui_db_result *db,
 			   struct ui_effects *fx)
 {
-	const struct engine_receive_result *r = db->result;
+	const struct ui_receive_result *rr = db->result;
+	const struct engine_receive_result *r = rr ? &rr->rcv : NULL;
 	struct wh_error e = { .code = db->err };
+	struct floor_msg why;
 
 	if (db->err != WH_OK || !r) {
 		snprintf(e.msg, sizeof(e.msg), "%s", db->msg ? db->msg : "");
@@ -247,7 +251,25 @@ static unsigned on_receive(struct receive *v, const struct ui_db_result *db,
 	floor_copy(v->res.reason, sizeof(v->res.reason), r->reason);
 	v->state = RCV_DONE;
 	floor_msg_clear(&v->msg);
-	ui_fx_beep(fx, !r->quarantined);
+	v->label_printed = false;
+	v->sscc[0] = '\0';
+	if (rr->label_printed && strlen(rr->sscc) == UI_SSCC_SIZE - 1 &&
+	    strspn(rr->sscc, "0123456789") == UI_SSCC_SIZE - 1) {
+		v->label_printed = true;
+		memcpy(v->sscc, rr->sscc, sizeof(v->sscc));
+		floor_msg_set(&v->msg, false, _("Label printed: SSCC %s"),
+			      v->sscc);
+	} else if (rr->label_error[0]) {
+		char msg[sizeof(rr->label_error)];
+
+		/* the received struct is untrusted: it may lack a NUL */
+		snprintf(msg, sizeof(msg), "%.*s",
+			 (int)sizeof(rr->label_error) - 1, rr->label_error);
+		floor_msg_db(&why, msg, _("Printer error"));
+		floor_msg_set(&v->msg, true, _("Label not printed: %s"),
+			      why.text);
+	}
+	ui_fx_beep(fx, !r->quarantined && !rr->label_error[0]);
 	return UI_HANDLED | UI_REDRAW;
 }
 
@@ -358,10 +380,10 @@ static unsigned submit(struct receive *v, struct ui_effects *fx)
 		floor_input_clear(&v->in);
 		v->res_qty = qty;
 		call(v, fx, RCV_TAG_RECEIVE,
-		     ui_req_receive(v->po_id, v->sku.sku_id,
-				    v->lot[0] ? v->lot : NULL,
-				    v->expiry[0] ? v->expiry : NULL,
-				    (int32_t)qty, NULL, v->op));
+		     ui_req_receive_scan(v->po_id, v->sku.sku_id, v->item,
+					 v->lot[0] ? v->lot : NULL,
+					 v->expiry[0] ? v->expiry : NULL,
+					 (int32_t)qty, NULL, v->op));
 		return UI_HANDLED | UI_REDRAW;
 	case RCV_ITEM:
 	case RCV_LOT:
@@ -574,6 +596,10 @@ static void draw_done(const struct receive *v, struct canvas *c, int last)
 	if (y <= last) {
 		snprintf(line, sizeof(line), _("Now in %s"),
 			 v->res.location_code);
+		y += floor_wrap(c, 1, y, w, 2, role, line);
+	}
+	if (v->label_printed && y <= last) {
+		snprintf(line, sizeof(line), "SSCC %s", v->sscc);
 		floor_wrap(c, 1, y, w, 2, role, line);
 	}
 }
@@ -651,6 +677,13 @@ enum receive_state receive_state_of(const void *state)
 const char *receive_message(const void *state)
 {
 	return ((const struct receive *)state)->msg.text;
+}
+
+const char *receive_sscc(const void *state)
+{
+	const struct receive *v = state;
+
+	return v->state == RCV_DONE && v->label_printed ? v->sscc : "";
 }
 
 bool receive_quarantined(const void *state)

@@ -15,7 +15,10 @@
  *                count, or one pack) -> engine_receive at the dock;
  *   RCV_DONE     the receipt: where the goods went; when the engine put
  *                them into quarantine (expired or too short-lived) a
- *                full-screen warning says so and why. Enter: next item.
+ *                full-screen warning says so and why. When the station
+ *                prints case labels: "Label printed: SSCC ..." or
+ *                "Label not printed: why" (the receipt stands).
+ *                Enter: next item.
  * Keys: Enter OK, Esc back one step (closes from the PO list), F10 close.
  */
 #ifndef WHARF_UI_SCR_RECEIVE_H
@@ -50,6 +53,8 @@ extern const struct ui_screen_ops scr_receive;
 enum receive_state receive_state_of(const void *state);
 const char *receive_message(const void *state);
 bool receive_quarantined(const void *state);
+/* The SSCC of the case label printed for the receipt shown, else "". */
+const char *receive_sscc(const void *state);
 long receive_default_qty(const void *state);
 
 #endif

@@ -77,8 +77,8 @@ static void resolve(struct screen_driver *f, const char *ctl, int32_t pack)
 static void test_gs1_case_quarantine(void **state)
 {
 	struct screen_driver *f = *state;
-	struct engine_receive_result rr = { .receipt_id = 1, .qty = 24,
-					    .quarantined = true };
+	struct ui_receive_result rr = { .rcv = { .receipt_id = 1, .qty = 24,
+						 .quarantined = true } };
 	const struct ui_req *r;
 	struct canvas *c;
 	char *dump;
@@ -103,8 +103,8 @@ static void test_gs1_case_quarantine(void **state)
 	assert_string_equal(r->lot, "LX");
 	assert_string_equal(r->expiry, "2024-01-01");
 	assert_int_equal(r->qty, 24);
-	snprintf(rr.location_code, sizeof(rr.location_code), "Q-01");
-	snprintf(rr.reason, sizeof(rr.reason), "expired 2024-01-01");
+	snprintf(rr.rcv.location_code, sizeof(rr.rcv.location_code), "Q-01");
+	snprintf(rr.rcv.reason, sizeof(rr.rcv.reason), "expired 2024-01-01");
 	sd_answer(f, tag, WH_OK, NULL, &rr);
 	assert_int_equal(receive_state_of(f->st), RCV_DONE);
 	assert_true(receive_quarantined(f->st));
@@ -190,6 +190,88 @@ static void test_unknown_and_no_lot(void **state)
 	assert_int_equal(r->qty, 1);
 }
 
+/* Receive a typed item without lot; answer with rr. */
+static void receive_with(struct screen_driver *f,
+			 const struct ui_receive_result *rr)
+{
+	struct ui_receive_result copy = *rr;
+	const struct ui_req *r;
+	int tag;
+
+	start(f);
+	sd_key(f, '2'); /* blind */
+	sd_type(f, "06900000000014");
+	r = sd_req(f, NULL);
+	resolve(f, "none", 1);
+	sd_key(f, UI_KEY_ENTER);
+	r = sd_req(f, &tag);
+	assert_int_equal(r->kind, UI_REQ_RECEIVE);
+	/* the scan goes along for the case label's GTIN */
+	assert_string_equal(r->code, "06900000000014");
+	sd_answer(f, tag, WH_OK, NULL, &copy);
+	assert_int_equal(receive_state_of(f->st), RCV_DONE);
+}
+
+static void test_label_printed(void **state)
+{
+	struct screen_driver *f = *state;
+	struct ui_receive_result rr = { .rcv = { .receipt_id = 3, .qty = 1 },
+					.label_printed = true };
+	struct canvas *c;
+	char *dump;
+
+	snprintf(rr.rcv.location_code, sizeof(rr.rcv.location_code),
+		 "RCV-01");
+	snprintf(rr.sscc, sizeof(rr.sscc), "%s", "069000001000000017");
+	receive_with(f, &rr);
+	assert_string_equal(receive_sscc(f->st), "069000001000000017");
+	assert_string_equal(receive_message(f->st),
+			    "Label printed: SSCC 069000001000000017");
+	assert_null(ui_effects_find(&f->fx, UI_FX_BEEP_ERR));
+	c = canvas_new(80, 24, false);
+	assert_non_null(c);
+	scr_receive.draw(f->st, c);
+	dump = canvas_dump(c);
+	assert_non_null(strstr(dump, "Received"));
+	assert_non_null(strstr(dump, "Label printed: SSCC 069000001000000017"));
+	free(dump);
+	canvas_free(c);
+	sd_key(f, UI_KEY_ENTER);
+	assert_int_equal(receive_state_of(f->st), RCV_ITEM);
+	assert_string_equal(receive_sscc(f->st), "");
+}
+
+static void test_label_not_printed(void **state)
+{
+	struct screen_driver *f = *state;
+	struct ui_receive_result rr = { .rcv = { .receipt_id = 4, .qty = 1 } };
+	struct canvas *c;
+	char *dump;
+
+	snprintf(rr.rcv.location_code, sizeof(rr.rcv.location_code),
+		 "RCV-01");
+	snprintf(rr.label_error, sizeof(rr.label_error), "%s",
+		 "printer 127.0.0.1:9 refused the connection\x1b[2J");
+	receive_with(f, &rr);
+	/* the receipt stands; the label's failure is said plainly */
+	assert_false(receive_quarantined(f->st));
+	assert_string_equal(receive_sscc(f->st), "");
+	assert_non_null(strstr(receive_message(f->st),
+			       "Label not printed: printer 127.0.0.1:9 "
+			       "refused the connection"));
+	assert_null(strchr(receive_message(f->st), '\x1b'));
+	assert_non_null(ui_effects_find(&f->fx, UI_FX_BEEP_ERR));
+	c = canvas_new(80, 24, false);
+	assert_non_null(c);
+	scr_receive.draw(f->st, c);
+	dump = canvas_dump(c);
+	assert_non_null(strstr(dump, "Received"));
+	assert_non_null(strstr(dump, "Now in RCV-01"));
+	assert_non_null(strstr(dump, "Label not printed"));
+	free(dump);
+	canvas_free(c);
+}
+
 static void test_back(void **state)
 {
 	struct screen_driver *f = *state;
@@ -240,6 +322,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_typed_lot_and_expiry_on_po, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_and_no_lot, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_label_printed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_label_not_printed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layouts, setup, teardown),
