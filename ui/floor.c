@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "core/parse.h"
+#include "db/engine.h"
+#include "ui/i18n.h"
+#include "ui/req.h"
 #include "ui/keys.h"
 #include "ui/text.h"
 
@@ -316,4 +319,36 @@ void floor_draw_field(struct canvas *c, int x, int y, int w,
 	if (lw < w)
 		canvas_text(c, x + lw + 1, y, w - lw - 1, UI_ROLE_NORMAL,
 			    value);
+}
+
+void floor_call(struct floor_msg *m, int *pending, struct ui_effects *fx,
+		int tag, struct ui_req *r)
+{
+	if (!r) {
+		floor_msg_set(m, true, "%s", _("Out of memory"));
+		ui_fx_beep(fx, false);
+		return;
+	}
+	*pending = tag;
+	ui_fx_db_call(fx, tag, r, ui_req_free);
+}
+
+void floor_new_op(char *op, size_t n)
+{
+	struct wh_error e = { 0 };
+
+	if (engine_op_id(op, n, &e) != WH_OK && n)
+		op[0] = '\0';
+}
+
+bool floor_needs_lot(const char *lot_control)
+{
+	return lot_control[0] && strcmp(lot_control, "none") != 0;
+}
+
+long floor_scan_units(int32_t pack_qty, bool has_count, long count)
+{
+	long pack = pack_qty > 0 ? pack_qty : 1;
+
+	return pack * (has_count && count > 0 ? count : 1);
 }

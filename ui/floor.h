@@ -21,6 +21,8 @@
 #include "ui/canvas.h"
 #include "ui/screen.h"
 
+struct ui_req;
+
 #define FLOOR_INPUT_MAX 128
 #define FLOOR_CODE_MAX 64
 #define FLOOR_MSG_MAX 256
@@ -74,6 +76,26 @@ void floor_msg_clear(struct floor_msg *m);
  * name what is expected). msg NULL or "": fallback.
  */
 void floor_msg_db(struct floor_msg *m, const char *msg, const char *fallback);
+
+/*
+ * Asks for database call r (the effect owns it from now on) under tag and
+ * remembers tag in *pending; when r is NULL (out of memory) says so on m
+ * with an error beep instead.
+ */
+void floor_call(struct floor_msg *m, int *pending, struct ui_effects *fx,
+		int tag, struct ui_req *r);
+
+/* A fresh operation id into op (n >= ENGINE_OP_ID_SIZE); "" when none
+ * could be made, which the engine then refuses. */
+void floor_new_op(char *op, size_t n);
+
+/* Whether a SKU with this lot control ("none", "fifo", "fefo") needs a
+ * lot on every scan. */
+bool floor_needs_lot(const char *lot_control);
+
+/* The units one scan stands for: the barcode's pack size times the GS1
+ * count when the scan carried one. */
+long floor_scan_units(int32_t pack_qty, bool has_count, long count);
 
 /* A sanitised copy of untrusted src into dst (cap bytes, NUL-ended). */
 void floor_copy(char *dst, size_t cap, const char *src);

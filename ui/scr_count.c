@@ -104,13 +104,7 @@ static void count_free(void *state)
 static void call(struct count *v, struct ui_effects *fx, int tag,
 		 struct ui_req *r)
 {
-	if (!r) {
-		floor_msg_set(&v->msg, true, "%s", _("Out of memory"));
-		ui_fx_beep(fx, false);
-		return;
-	}
-	v->pending = tag;
-	ui_fx_db_call(fx, tag, r, ui_req_free);
+	floor_call(&v->msg, &v->pending, fx, tag, r);
 }
 
 /* A new bin: no lines, a new operation id. */
@@ -141,7 +135,7 @@ static void to_item(struct count *v)
 
 static bool needs_lot(const struct count *v)
 {
-	return v->sku.lot_control[0] && strcmp(v->sku.lot_control, "none");
+	return floor_needs_lot(v->sku.lot_control);
 }
 
 static long default_qty(const struct count *v)

@@ -105,34 +105,23 @@ static void move_free(void *state)
 
 static void new_op(struct move *v)
 {
-	struct wh_error e = { 0 };
-
-	if (engine_op_id(v->op, sizeof(v->op), &e) != WH_OK)
-		v->op[0] = '\0';
+	floor_new_op(v->op, sizeof(v->op));
 }
 
 static void call(struct move *v, struct ui_effects *fx, int tag,
 		 struct ui_req *r)
 {
-	if (!r) {
-		floor_msg_set(&v->msg, true, "%s", _("Out of memory"));
-		ui_fx_beep(fx, false);
-		return;
-	}
-	v->pending = tag;
-	ui_fx_db_call(fx, tag, r, ui_req_free);
+	floor_call(&v->msg, &v->pending, fx, tag, r);
 }
 
 static long default_qty(const struct move *v)
 {
-	long pack = v->sku.pack_qty > 0 ? v->sku.pack_qty : 1;
-
-	return pack * (v->has_count && v->count > 0 ? v->count : 1);
+	return floor_scan_units(v->sku.pack_qty, v->has_count, v->count);
 }
 
 static bool needs_lot(const struct move *v)
 {
-	return v->sku.lot_control[0] && strcmp(v->sku.lot_control, "none");
+	return floor_needs_lot(v->sku.lot_control);
 }
 
 /* The next item from the same place, under a new operation id. */
@@ -464,7 +453,7 @@ static unsigned rp_scan(struct move *v, const struct floor_scan *s,
 static long rp_default_qty(const struct move *v)
 {
 	long pack = v->sku.pack_qty > 0 ? v->sku.pack_qty : 1;
-	long want = pack * (v->has_count && v->count > 0 ? v->count : 1);
+	long want = floor_scan_units(v->sku.pack_qty, v->has_count, v->count);
 
 	if (pack == 1 || want > v->rp_left)
 		return pack == 1 ? v->rp_left : pack;

@@ -145,22 +145,13 @@ static bool is_putback(const struct pick *k)
 /* A fresh operation id for the next stock-changing call. */
 static void new_op(struct pick *k)
 {
-	struct wh_error e = { 0 };
-
-	if (engine_op_id(k->op, sizeof(k->op), &e) != WH_OK)
-		k->op[0] = '\0';
+	floor_new_op(k->op, sizeof(k->op));
 }
 
 static void call(struct pick *k, struct ui_effects *fx, int tag,
 		 struct ui_req *r)
 {
-	if (!r) {
-		floor_msg_set(&k->msg, true, "%s", _("Out of memory"));
-		ui_fx_beep(fx, false);
-		return;
-	}
-	k->pending = tag;
-	ui_fx_db_call(fx, tag, r, ui_req_free);
+	floor_call(&k->msg, &k->pending, fx, tag, r);
 }
 
 static void claim(struct pick *k, struct ui_effects *fx)

@@ -99,36 +99,25 @@ static void receive_free(void *state)
 
 static void new_op(struct receive *v)
 {
-	struct wh_error e = { 0 };
-
-	if (engine_op_id(v->op, sizeof(v->op), &e) != WH_OK)
-		v->op[0] = '\0';
+	floor_new_op(v->op, sizeof(v->op));
 }
 
 static void call(struct receive *v, struct ui_effects *fx, int tag,
 		 struct ui_req *r)
 {
-	if (!r) {
-		floor_msg_set(&v->msg, true, "%s", _("Out of memory"));
-		ui_fx_beep(fx, false);
-		return;
-	}
-	v->pending = tag;
-	ui_fx_db_call(fx, tag, r, ui_req_free);
+	floor_call(&v->msg, &v->pending, fx, tag, r);
 }
 
 long receive_default_qty(const void *state)
 {
 	const struct receive *v = state;
-	long pack = v->sku.pack_qty > 0 ? v->sku.pack_qty : 1;
 
-	return pack * (v->has_count && v->count > 0 ? v->count : 1);
+	return floor_scan_units(v->sku.pack_qty, v->has_count, v->count);
 }
 
 static bool needs_lot(const struct receive *v)
 {
-	return strcmp(v->sku.lot_control, "none") != 0 &&
-	       v->sku.lot_control[0];
+	return floor_needs_lot(v->sku.lot_control);
 }
 
 static bool needs_expiry(const struct receive *v)

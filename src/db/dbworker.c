@@ -33,7 +33,7 @@ struct dbworker {
 	pthread_mutex_t mu;
 	pthread_cond_t work, done_cv;
 	/* under mu: */
-	struct jobq todo, done;
+	struct jobq queued, done;
 	unsigned outstanding; /* submitted, not taken */
 	bool stopping;
 	bool reconnect; /* close db before the next job */
@@ -106,11 +106,11 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		while (!w->stopping && !w->todo.head)
+		while (!w->stopping && !w->queued.head)
 			pthread_cond_wait(&w->work, &w->mu);
 		if (w->stopping)
 			break;
-		j = q_pop(&w->todo);
+		j = q_pop(&w->queued);
 		fresh = w->reconnect;
 		w->reconnect = false;
 		pthread_mutex_unlock(&w->mu);
@@ -155,7 +155,7 @@ enum wh_err dbworker_start(const struct dbworker_ops *ops,
 	}
 	w->ops = *ops;
 	w->db = db;
-	q_init(&w->todo);
+	q_init(&w->queued);
 	q_init(&w->done);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->work, NULL);
@@ -192,7 +192,7 @@ enum wh_err dbworker_submit(struct dbworker *w, uint64_t tag, void *req,
 	j->d.tag = tag;
 	j->d.req = req;
 	pthread_mutex_lock(&w->mu);
-	q_push(&w->todo, j);
+	q_push(&w->queued, j);
 	w->outstanding++;
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
@@ -285,7 +285,7 @@ void dbworker_stop(struct dbworker *w)
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
 	/* the thread is gone: nobody else touches the queues now */
-	while ((j = q_pop(&w->todo)))
+	while ((j = q_pop(&w->queued)))
 		free_job(w, j);
 	while ((j = q_pop(&w->done)))
 		free_job(w, j);
