@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -31,7 +30,7 @@
 #include "db/migrate.h"
 #include "db/seed.h"
 #include "embedded/pgcluster.h"
-#include "sync/sync_loop.h"
+#include "sync/sync_thread.h"
 
 extern char **environ;
 
@@ -196,60 +195,19 @@ static enum wh_err point_shops(const char *conninfo, const char *url,
 	return rc;
 }
 
-struct demo_sync {
-	pthread_t thread;
-	atomic_bool stop;
-	struct sync_config cfg;
-	FILE *log;
-	bool running;
-};
-
-static void *demo_sync_main(void *p)
-{
-	struct demo_sync *d = p;
-	struct wh_error err;
-
-	if (sync_run(&d->cfg, &err) != WH_OK && d->log)
-		fprintf(d->log, "sync stopped: %s\n", err.msg);
-	return NULL;
-}
-
-static enum wh_err demo_sync_start(struct demo_sync *d, const char *dir,
+/* The demo's sync thread: the simulator's limits are its defaults x10. */
+static enum wh_err demo_sync_start(struct sync_thread *t, const char *dir,
 				   const char *conninfo, struct wh_error *err)
 {
 	char path[PATH_MAX + 32];
-	int fd;
+	struct sync_config cfg = {
+		.conninfo = conninfo,
+		.log_level = SYNC_LOG_INFO,
+		.rate_scale = 10,
+	};
 
-	memset(d, 0, sizeof(*d));
 	data_file(path, sizeof(path), dir, SYNC_LOGFILE);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	d->log = fd >= 0 ? fdopen(fd, "a") : NULL;
-	atomic_init(&d->stop, false);
-	d->cfg.conninfo = conninfo;
-	d->cfg.log = d->log;
-	d->cfg.log_level = SYNC_LOG_INFO;
-	/* The simulator's limits are its defaults x10; match them. */
-	d->cfg.rate_scale = 10;
-	d->cfg.stop = &d->stop;
-	if (pthread_create(&d->thread, NULL, demo_sync_main, d)) {
-		if (d->log)
-			fclose(d->log);
-		return wh_error_set(err, WH_ERR_IO, "cannot start the sync "
-				    "thread");
-	}
-	d->running = true;
-	return WH_OK;
-}
-
-static void demo_sync_stop(struct demo_sync *d)
-{
-	if (!d->running)
-		return;
-	atomic_store(&d->stop, true);
-	pthread_join(d->thread, NULL);
-	if (d->log)
-		fclose(d->log);
-	d->running = false;
+	return sync_thread_start(t, &cfg, path, err);
 }
 
 int cmd_demo(int argc, char **argv)
@@ -264,7 +222,7 @@ int cmd_demo(int argc, char **argv)
 	char base[PATH_MAX];
 	char conninfo[PATH_MAX + 128];
 	char sim_url[96];
-	struct demo_sync sync;
+	struct sync_thread sync;
 	struct pgcluster c;
 	struct wh_error err;
 	bool stop = false, ui = true;
@@ -331,7 +289,7 @@ int cmd_demo(int argc, char **argv)
 		char *station_argv[] = { "station", "--db", conninfo, NULL };
 		int rc = cmd_station(3, station_argv);
 
-		demo_sync_stop(&sync);
+		sync_thread_stop(&sync);
 		stop_sim(base);
 		return rc;
 	}

@@ -40,6 +40,7 @@
 #include "drivers/scanner/scanner.h"
 #include "pack_req.h"
 #include "station_req.h"
+#include "sync/sync_thread.h"
 #include "ui/i18n.h"
 #include "ui/loop.h"
 #include "ui/req.h"
@@ -68,6 +69,8 @@ struct station {
 	const char *lang; /* --lang, NULL: the locale's */
 	int idle_ms;
 	int count_threshold;       /* --count-threshold */
+	const char *sync_log;      /* --sync: run the platform sync here */
+	struct sync_thread sync;
 	struct db *db;             /* start-up only: then the worker's */
 	struct dbworker *worker;   /* runs the calls; NULL: not started */
 	struct db_listener *lis;   /* NULL while offline */
@@ -90,6 +93,7 @@ static void usage(FILE *f)
 	      "             [--lang en|zh_CN] [--idle SECONDS]\n"
 	      "             [--count-threshold UNITS]\n"
 	      "             [--printer URI] [--scale serial:PATH[@BAUD]]\n"
+	      "             [--sync LOGFILE]\n"
 	      "  --station defaults to $WHARF_STATION, else the first station"
 	      " in the database.\n"
 	      "  --scanner wedge (the default): the terminal's keyboard; a "
@@ -103,7 +107,11 @@ static void usage(FILE *f)
 	      "(default 2).\n"
 	      "  --printer: the pack desk's label printer (file:, tcp://, "
 	      "cups:, usb:),\n"
-	      "    else the station's printer_uri in the database.\n", f);
+	      "    else the station's printer_uri in the database.\n"
+	      "  --sync: also run the platform sync in this station (it works"
+	      " only while\n"
+	      "    it leads; another station takes over when it stops), "
+	      "logging to LOGFILE.\n", f);
 }
 
 /* --- the connection -------------------------------------------------- */
@@ -652,6 +660,8 @@ static int parse_args(int argc, char **argv, struct station *st,
 				goto bad;
 		} else if (!strcmp(o, "--printer")) {
 			pack_req_set_printer(argv[++i]);
+		} else if (!strcmp(o, "--sync")) {
+			st->sync_log = argv[++i];
 		} else if (!strcmp(o, "--scale")) {
 			pack_req_set_scale(argv[++i]);
 		} else if (!strcmp(o, "--idle")) {
@@ -784,6 +794,16 @@ int cmd_station(int argc, char **argv)
 	st->db = NULL;
 	if (rc != WH_OK)
 		goto out_err;
+	if (st->sync_log) {
+		struct sync_config cfg = {
+			.conninfo = st->conninfo,
+			.log_level = SYNC_LOG_INFO,
+		};
+
+		if (sync_thread_start(&st->sync, &cfg, st->sync_log, &err) !=
+		    WH_OK)
+			goto out_err;
+	}
 	if (!no_scanner &&
 	    scanner_open(&scfg, &st->scanner, &err) != WH_OK) {
 		/* the keyboard still works: say so on screen and go on */
@@ -807,6 +827,7 @@ out_err:
 	fprintf(stderr, "wharf: %s\n", err.msg);
 	ret = 1;
 out_free:
+	sync_thread_stop(&st->sync);
 	dbworker_stop(st->worker);
 	scanner_free(st->scanner);
 	db_listener_free(st->lis);
