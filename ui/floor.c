@@ -352,3 +352,29 @@ long floor_scan_units(int32_t pack_qty, bool has_count, long count)
 
 	return pack * (has_count && count > 0 ? count : 1);
 }
+
+static bool unreadable(struct floor_msg *m, struct ui_effects *fx)
+{
+	floor_msg_set(m, true, "%s", _("Not a readable code"));
+	ui_fx_beep(fx, false);
+	return false;
+}
+
+bool floor_read_typed(struct floor_input *in, const struct gs1_date *today,
+		      struct floor_msg *m, struct ui_effects *fx,
+		      struct floor_scan *out)
+{
+	bool ok = floor_scan_parse((const unsigned char *)in->s, strlen(in->s),
+				   true, today, out);
+
+	floor_input_clear(in);
+	return ok || unreadable(m, fx);
+}
+
+bool floor_read_scan(const struct ui_scan *scan, const struct gs1_date *today,
+		     struct floor_msg *m, struct ui_effects *fx,
+		     struct floor_scan *out)
+{
+	return floor_scan_parse(scan->data, scan->len, false, today, out) ||
+	       unreadable(m, fx);
+}

@@ -97,6 +97,18 @@ bool floor_needs_lot(const char *lot_control);
  * count when the scan carried one. */
 long floor_scan_units(int32_t pack_qty, bool has_count, long count);
 
+/*
+ * Reads the typed line (cleared either way) or a scan event into *out.
+ * When it cannot be read, says "Not a readable code" on m with an error
+ * beep and returns false.
+ */
+bool floor_read_typed(struct floor_input *in, const struct gs1_date *today,
+		      struct floor_msg *m, struct ui_effects *fx,
+		      struct floor_scan *out);
+bool floor_read_scan(const struct ui_scan *scan, const struct gs1_date *today,
+		     struct floor_msg *m, struct ui_effects *fx,
+		     struct floor_scan *out);
+
 /* A sanitised copy of untrusted src into dst (cap bytes, NUL-ended). */
 void floor_copy(char *dst, size_t cap, const char *src);
 

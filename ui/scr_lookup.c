@@ -309,13 +309,8 @@ static unsigned lookup_event(void *state, const struct ui_event *ev,
 			ui_fx_beep(fx, false);
 			return UI_HANDLED;
 		}
-		if (!floor_scan_parse(ev->scan.data, ev->scan.len, false,
-				      &v->today, &s)) {
-			floor_msg_set(&v->msg, true, "%s",
-				      _("Not a readable code"));
-			ui_fx_beep(fx, false);
+		if (!floor_read_scan(&ev->scan, &v->today, &v->msg, fx, &s))
 			return UI_HANDLED | UI_REDRAW;
-		}
 		floor_input_clear(&v->in);
 		return take(v, &s, fx);
 	default:

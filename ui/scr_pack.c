@@ -757,13 +757,8 @@ static unsigned pack_event(void *state, const struct ui_event *ev,
 			ui_fx_beep(fx, false);
 			return UI_HANDLED;
 		}
-		if (!floor_scan_parse(ev->scan.data, ev->scan.len, false,
-				      &k->today, &s)) {
-			floor_msg_set(&k->msg, true, "%s",
-				      _("Not a readable code"));
-			ui_fx_beep(fx, false);
+		if (!floor_read_scan(&ev->scan, &k->today, &k->msg, fx, &s))
 			return UI_HANDLED | UI_REDRAW;
-		}
 		return take_scan(k, &s, fx);
 	default:
 		return UI_IGNORED;

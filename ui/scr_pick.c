@@ -578,15 +578,8 @@ static unsigned submit(struct pick *k, struct ui_effects *fx)
 	case PICK_LOT:
 		if (floor_input_empty(&k->in))
 			return UI_HANDLED;
-		if (!floor_scan_parse((const unsigned char *)k->in.s,
-				      strlen(k->in.s), true, &k->today, &s)) {
-			floor_msg_set(&k->msg, true, "%s",
-				      _("Not a readable code"));
-			floor_input_clear(&k->in);
-			ui_fx_beep(fx, false);
+		if (!floor_read_typed(&k->in, &k->today, &k->msg, fx, &s))
 			return UI_HANDLED | UI_REDRAW;
-		}
-		floor_input_clear(&k->in);
 		return take_scan(k, &s, fx);
 	default:
 		return UI_HANDLED;
@@ -732,13 +725,8 @@ static unsigned pick_event(void *state, const struct ui_event *ev,
 			ui_fx_beep(fx, false);
 			return UI_HANDLED;
 		}
-		if (!floor_scan_parse(ev->scan.data, ev->scan.len, false,
-				      &k->today, &s)) {
-			floor_msg_set(&k->msg, true, "%s",
-				      _("Not a readable code"));
-			ui_fx_beep(fx, false);
+		if (!floor_read_scan(&ev->scan, &k->today, &k->msg, fx, &s))
 			return UI_HANDLED | UI_REDRAW;
-		}
 		return take_scan(k, &s, fx);
 	default:
 		return UI_IGNORED;

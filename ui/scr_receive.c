@@ -378,15 +378,8 @@ static unsigned submit(struct receive *v, struct ui_effects *fx)
 	case RCV_LOT:
 		if (floor_input_empty(&v->in))
 			return UI_HANDLED;
-		if (!floor_scan_parse((const unsigned char *)v->in.s,
-				      strlen(v->in.s), true, &v->today, &s)) {
-			floor_msg_set(&v->msg, true, "%s",
-				      _("Not a readable code"));
-			floor_input_clear(&v->in);
-			ui_fx_beep(fx, false);
+		if (!floor_read_typed(&v->in, &v->today, &v->msg, fx, &s))
 			return UI_HANDLED | UI_REDRAW;
-		}
-		floor_input_clear(&v->in);
 		return take_scan(v, &s, fx);
 	default:
 		return UI_HANDLED;
@@ -490,13 +483,8 @@ static unsigned receive_event(void *state, const struct ui_event *ev,
 			ui_fx_beep(fx, false);
 			return UI_HANDLED;
 		}
-		if (!floor_scan_parse(ev->scan.data, ev->scan.len, false,
-				      &v->today, &s)) {
-			floor_msg_set(&v->msg, true, "%s",
-				      _("Not a readable code"));
-			ui_fx_beep(fx, false);
+		if (!floor_read_scan(&ev->scan, &v->today, &v->msg, fx, &s))
 			return UI_HANDLED | UI_REDRAW;
-		}
 		return take_scan(v, &s, fx);
 	default:
 		return UI_IGNORED;
