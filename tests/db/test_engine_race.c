@@ -382,12 +382,213 @@ static void test_race_intercepts(void **state)
 	th_drop_db("eng_race3");
 }
 
+/* The end of a wave: pickers each hold one of a wave's last tasks and
+ * confirm them at the same instant. Whoever commits last must see the
+ * others' closes and mark the wave done (each alone sees the others'
+ * tasks still claimed). Rounds repeat it with fresh waves. */
+#define WAVE_END_PICKERS 3
+#define WAVE_END_ROUNDS 12
+
+struct closer {
+	int64_t user, w1;
+	pthread_barrier_t *go;
+	struct engine_task task;
+	enum wh_err rc;
+	char error[WH_ERROR_MSG_MAX];
+};
+
+static void *close_worker(void *arg)
+{
+	struct closer *c = arg;
+	struct engine_actor me = { .user_id = c->user };
+	struct engine_pick_result res;
+	struct engine_task next;
+	struct wh_error err = { 0 };
+	char op[ENGINE_OP_ID_SIZE];
+	bool has_next;
+	struct db *db = NULL;
+
+	c->rc = db_connect(conninfo, &db, &err);
+	if (c->rc == WH_OK)
+		c->rc = engine_claim_task(db, &me, c->w1, &c->task, &err);
+	if (c->rc == WH_OK)
+		c->rc = engine_op_id(op, sizeof(op), &err);
+	pthread_barrier_wait(c->go); /* everyone holds a task */
+	pthread_barrier_wait(c->go); /* and confirms it now */
+	if (c->rc == WH_OK) {
+		struct engine_pick p = {
+		    .task_id = c->task.task_id,
+		    .location_code = c->task.location_code,
+		    .barcode = "NONE1", .qty = (int32_t)c->task.qty,
+		    .op_id = op,
+		};
+		c->rc = engine_confirm_pick_next(db, &p, &me, c->w1, &res,
+						 &next, &has_next, &err);
+	}
+	if (c->rc != WH_OK)
+		snprintf(c->error, sizeof(c->error), "%s", err.msg);
+	if (db)
+		db_close(db);
+	return NULL;
+}
+
+static void test_race_wave_end(void **state)
+{
+	(void)state;
+	static const char *const bins[] = { "A-01", "A-02", "A-03" };
+	struct db *db = ef_open("eng_race4", conninfo, sizeof(conninfo));
+	struct engine_actor sup = { .user_id = ef_user(db, "s1") };
+	struct engine_wave_limits lim = {
+	    .strategy = WAVE_BY_CARRIER, .max_orders = 100,
+	    .max_units = 100, .max_totes = 3, .slots_per_tote = 1,
+	};
+	struct closer cs[WAVE_END_PICKERS];
+	pthread_t th[WAVE_END_PICKERS];
+	pthread_barrier_t go;
+	struct wh_error err;
+	int64_t w1 = ef_wh(db, "W1");
+
+	th_exec(db, "INSERT INTO wharf.app_user (login, display_name, role, "
+		"pin_hash) SELECT 'e' || n, 'E', 'picker', 'x' FROM "
+		"generate_series(1, 3) n");
+	for (int round = 0; round < WAVE_END_ROUNDS; round++) {
+		struct engine_pending_result pr;
+		struct engine_wave_result wr;
+
+		/* One unit in each bin, one one-unit order per bin, a tote
+		 * per order: three tasks that share no row. */
+		for (int i = 0; i < WAVE_END_PICKERS; i++) {
+			char id[24];
+
+			ef_stock(db, bins[i], "NONE1", NULL, 1);
+			snprintf(id, sizeof(id), "E%d-%d", round, i);
+			ef_order(db, id, "NONE1", 1, NULL, 0, NULL, 0);
+		}
+		assert_int_equal(engine_allocate_pending(db, w1, 100, NULL, &pr,
+							 &err), WH_OK);
+		assert_int_equal(engine_release_wave(db, w1, &lim, &sup, &wr,
+						     &err), WH_OK);
+		assert_int_equal(th_int(db, "SELECT count(*) FROM "
+					"wharf.pick_task WHERE state = 'open'"),
+				 WAVE_END_PICKERS);
+		pthread_barrier_init(&go, NULL, WAVE_END_PICKERS);
+		for (int i = 0; i < WAVE_END_PICKERS; i++) {
+			char login[8];
+
+			snprintf(login, sizeof(login), "e%d", i + 1);
+			memset(&cs[i], 0, sizeof(cs[i]));
+			cs[i].user = ef_user(db, login);
+			cs[i].w1 = w1;
+			cs[i].go = &go;
+			pthread_create(&th[i], NULL, close_worker, &cs[i]);
+		}
+		for (int i = 0; i < WAVE_END_PICKERS; i++)
+			pthread_join(th[i], NULL);
+		pthread_barrier_destroy(&go);
+		for (int i = 0; i < WAVE_END_PICKERS; i++)
+			if (cs[i].rc != WH_OK)
+				fail_msg("round %d picker %d: %s", round, i,
+					 cs[i].error);
+		assert_int_equal(th_int(db, "SELECT count(*) FROM wharf.wave "
+					"WHERE state <> 'done'"), 0);
+	}
+	ef_verify(db);
+	db_close(db);
+	th_drop_db("eng_race4");
+}
+
+/* The same first call sent twice at once (a station that timed out and
+ * resent): one does the work, the other answers as its replay. */
+struct replayer {
+	int64_t user, w1, task;
+	const char *op, *location;
+	pthread_barrier_t *go;
+	struct engine_pick_result res;
+	enum wh_err rc;
+	char error[WH_ERROR_MSG_MAX];
+};
+
+static void *replay_worker(void *arg)
+{
+	struct replayer *r = arg;
+	struct engine_actor me = { .user_id = r->user };
+	struct wh_error err = { 0 };
+	struct db *db;
+	struct engine_pick p = {
+	    .task_id = r->task, .location_code = r->location,
+	    .barcode = "NONE1", .qty = 1, .op_id = r->op,
+	};
+
+	r->rc = db_connect(conninfo, &db, &err);
+	pthread_barrier_wait(r->go);
+	if (r->rc == WH_OK) {
+		r->rc = engine_confirm_pick(db, &p, &me, &r->res, &err);
+		db_close(db);
+	}
+	if (r->rc != WH_OK)
+		snprintf(r->error, sizeof(r->error), "%s", err.msg);
+	return NULL;
+}
+
+static void test_race_replay(void **state)
+{
+	(void)state;
+	struct db *db = ef_open("eng_race5", conninfo, sizeof(conninfo));
+	struct engine_actor me = { .user_id = ef_user(db, "p1") };
+	struct replayer rs[2];
+	pthread_t th[2];
+	pthread_barrier_t go;
+	struct engine_task t;
+	struct wh_error err;
+	char op[ENGINE_OP_ID_SIZE];
+	int64_t ids[4];
+
+	/* Four orders, six units: each round races one unit of whatever
+	 * task the picker holds. */
+	ef_stock(db, "A-01", "NONE1", NULL, 10);
+	orders_released(db, 4, ids);
+	for (int round = 0; round < 6; round++) {
+		assert_int_equal(engine_claim_task(db, &me, ef_wh(db, "W1"), &t,
+						   &err), WH_OK);
+		ef_op(op);
+		pthread_barrier_init(&go, NULL, 2);
+		for (int i = 0; i < 2; i++) {
+			memset(&rs[i], 0, sizeof(rs[i]));
+			rs[i].user = me.user_id;
+			rs[i].task = t.task_id;
+			rs[i].op = op;
+			rs[i].location = t.location_code;
+			rs[i].go = &go;
+			pthread_create(&th[i], NULL, replay_worker, &rs[i]);
+		}
+		for (int i = 0; i < 2; i++)
+			pthread_join(th[i], NULL);
+		pthread_barrier_destroy(&go);
+		for (int i = 0; i < 2; i++)
+			if (rs[i].rc != WH_OK)
+				fail_msg("round %d caller %d: %s", round, i,
+					 rs[i].error);
+		/* One first call, one replay, the same answer. */
+		assert_true(rs[0].res.replayed != rs[1].res.replayed);
+		assert_int_equal(rs[0].res.units, rs[1].res.units);
+		assert_int_equal(rs[0].res.remaining, rs[1].res.remaining);
+		assert_int_equal(ef_q1(db, "SELECT count(*) FROM "
+				       "wharf.stock_move WHERE op_id = $1::uuid",
+				       op), 1);
+	}
+	ef_verify(db);
+	db_close(db);
+	th_drop_db("eng_race5");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_race_last_units),
 		cmocka_unit_test(test_race_claims),
 		cmocka_unit_test(test_race_intercepts),
+		cmocka_unit_test(test_race_wave_end),
+		cmocka_unit_test(test_race_replay),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
