@@ -375,9 +375,14 @@ enum wh_err station_req_run(struct db *db, const struct station_actor *a,
 			.op_id = r->op,
 		};
 
-		if (!answer(&out, sizeof(struct engine_pick_result), err))
+		struct ui_pick_result *pr;
+
+		if (!answer(&out, sizeof(*pr), err))
 			return WH_ERR_NOMEM;
-		rc = engine_confirm_pick(db, &p, &who, out, err);
+		pr = out;
+		rc = engine_confirm_pick_next(db, &p, &who, a->warehouse_id,
+					      &pr->pick, &pr->next,
+					      &pr->has_next, err);
 		break;
 	}
 	case UI_REQ_SHORT_PICK:

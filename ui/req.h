@@ -34,7 +34,7 @@ enum ui_req_kind {
 	UI_REQ_CLAIM_TASK,   /* answer: struct engine_task; WH_ERR_NOT_FOUND:
 			      * nothing to do */
 	UI_REQ_CONFIRM_PICK, /* id task, loc, code, lot, qty, op:
-			      * struct engine_pick_result */
+			      * struct ui_pick_result */
 	UI_REQ_SHORT_PICK,   /* id task, qty found, op:
 			      * struct engine_short_result */
 	UI_REQ_SKIP_TASK,    /* id task, reason: none (NULL result) */
@@ -128,6 +128,17 @@ struct ui_suggest_result {
  * says why it did not print ("" when the station prints no labels). A
  * label that did not print never undoes the receipt.
  */
+/*
+ * A confirmed pick and, in the same transaction, the task the picker holds
+ * next: the same task while it has units left, else the next one claimed
+ * (has_next false: nothing to do). One round trip per scanned task.
+ */
+struct ui_pick_result {
+	struct engine_pick_result pick; /* first: the pick itself */
+	bool has_next;
+	struct engine_task next;
+};
+
 struct ui_receive_result {
 	struct engine_receive_result rcv; /* first: the receipt itself */
 	bool label_printed;

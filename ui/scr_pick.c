@@ -330,7 +330,8 @@ static bool intercepted(const struct ui_db_result *db)
 static unsigned on_confirm(struct pick *k, const struct ui_db_result *db,
 			   struct ui_effects *fx)
 {
-	const struct engine_pick_result *r = db->result;
+	const struct ui_pick_result *pr = db->result;
+	const struct engine_pick_result *r = pr ? &pr->pick : NULL;
 	char tote[33];
 
 	if (db->err != WH_OK || !r) {
@@ -358,7 +359,16 @@ static unsigned on_confirm(struct pick *k, const struct ui_db_result *db,
 		new_op(k);
 		return UI_HANDLED | UI_REDRAW;
 	}
-	claim(k, fx);
+	/* The engine claimed the next task with the pick; the message of
+	 * the pick stays on screen above it (or says why we are idle). */
+	if (pr->has_next) {
+		copy_task(k, &pr->next);
+		k->state = PICK_BIN;
+	} else {
+		k->has_task = false;
+		k->state = PICK_IDLE;
+		floor_input_clear(&k->in);
+	}
 	return UI_HANDLED | UI_REDRAW;
 }
 

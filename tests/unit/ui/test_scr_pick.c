@@ -89,8 +89,10 @@ static void resolve_answer(struct screen_driver *f, int64_t sku, int32_t pack)
 static void test_happy_path_gs1(void **state)
 {
 	struct screen_driver *f = *state;
-	struct engine_pick_result pr = { .task_id = 1, .units = 2,
-					 .remaining = 0, .slot = 3 };
+	struct ui_pick_result pr = {
+		.pick = { .task_id = 1, .units = 2, .remaining = 0, .slot = 3 },
+		.has_next = true, .next = task(9, "pick", "B-07", 4),
+	};
 	const struct engine_task *t;
 	const struct ui_req *r;
 	int tag;
@@ -125,15 +127,40 @@ static void test_happy_path_gs1(void **state)
 	assert_string_equal(r->lot, "L1");
 	assert_int_equal(r->qty, 2);
 	assert_int_equal(strlen(r->op), ENGINE_OP_ID_SIZE - 1);
-	snprintf(pr.tote_code, sizeof(pr.tote_code), "T0001");
+	snprintf(pr.pick.tote_code, sizeof(pr.pick.tote_code), "T0001");
 	sd_answer(f, tag, WH_OK, NULL, &pr);
-	/* done: the next claim goes out */
-	assert_int_equal(pick_state_of(f->st), PICK_CLAIMING);
-	r = sd_req(f, &tag);
-	assert_int_equal(r->kind, UI_REQ_CLAIM_TASK);
+	/* done: the answer carries the next task, no claim goes out */
+	assert_null(ui_effects_find(&f->fx, UI_FX_DB_CALL));
+	assert_int_equal(pick_state_of(f->st), PICK_BIN);
+	t = pick_task_of(f->st);
+	assert_int_equal(t->task_id, 9);
+	assert_string_equal(t->location_code, "B-07");
+	assert_null(strchr(t->sku_name, '\x1b'));
 	assert_non_null(strstr(pick_message(f->st), "T0001 slot 3"));
-	sd_answer(f, tag, WH_ERR_NOT_FOUND, "no task", NULL);
+}
+
+/* The last task: the pick's answer says there is nothing more to do. */
+static void test_last_task_goes_idle(void **state)
+{
+	struct screen_driver *f = *state;
+	struct ui_pick_result pr = {
+		.pick = { .task_id = 1, .units = 2, .remaining = 0 },
+	};
+	int tag;
+
+	start_with(f, task(1, "pick", "A-01", 2));
+	sd_type(f, "A-01");
+	sd_type(f, "6900000000014");
+	resolve_answer(f, 7, 1);
+	sd_type(f, "L1");
+	sd_key(f, UI_KEY_ENTER);
+	sd_req(f, &tag);
+	snprintf(pr.pick.tote_code, sizeof(pr.pick.tote_code), "T0001");
+	sd_answer(f, tag, WH_OK, NULL, &pr);
+	assert_null(ui_effects_find(&f->fx, UI_FX_DB_CALL));
 	assert_int_equal(pick_state_of(f->st), PICK_IDLE);
+	assert_null(pick_task_of(f->st));
+	assert_non_null(strstr(pick_message(f->st), "T0001"));
 	/* Enter asks again */
 	sd_key(f, UI_KEY_ENTER);
 	assert_int_equal(pick_state_of(f->st), PICK_CLAIMING);
@@ -142,8 +169,9 @@ static void test_happy_path_gs1(void **state)
 static void test_wrong_item_and_lot(void **state)
 {
 	struct screen_driver *f = *state;
-	struct engine_pick_result pr = { .task_id = 1, .units = 1,
-					 .remaining = 1 };
+	struct ui_pick_result pr = {
+		.pick = { .task_id = 1, .units = 1, .remaining = 1 },
+	};
 	char op[ENGINE_OP_ID_SIZE];
 	const struct ui_req *r;
 	int tag;
@@ -406,6 +434,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_happy_path_gs1, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_last_task_goes_idle, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_item_and_lot, setup,
 						teardown),
