@@ -25,6 +25,14 @@
  * was counted.) pgbench's tpcb-like transaction is seven round trips
  * (BEGIN, 3 UPDATEs, SELECT, INSERT, END) and one commit. Both count
  * committed transactions per second over the whole run.
+ *
+ * Both also report the server CPU one transaction costs (user + system
+ * time of their backends from /proc, the server being local): the pick
+ * loop's from each backend's first to last confirm, pgbench's sampled
+ * every 100 ms while all its clients are connected, over the transactions
+ * its log says ended in that window. RATIO pick_confirm_cpu_vs_pgbench is
+ * pgbench's CPU per transaction over a pick's: unlike the throughput
+ * ratio it does not move with whatever else the machine runs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend_cpu.h"
 #include "db/db.h"
 #include "db/engine.h"
 #include "db/migrate.h"
@@ -116,6 +125,7 @@ struct station {
 	size_t n_lat, cap;
 	long failures;
 	bool ran_dry; /* no task left before the time was up */
+	double cpu_s;  /* its backend's CPU over the loop; < 0: unknown */
 	char last[WH_ERROR_MSG_MAX];
 };
 
@@ -155,6 +165,16 @@ static void *station_loop(void *arg)
 		s->failures++;
 		return NULL;
 	}
+	int pid = 0;
+	double cpu0 = -1;
+	struct db_result *r;
+
+	if (db_exec(db, "SELECT pg_backend_pid()", 0, NULL, &r, &err) ==
+	    WH_OK) {
+		pid = (int)db_result_int64(r, 0, 0);
+		db_result_free(r);
+		cpu0 = backend_cpu_s(pid);
+	}
 	end = now_s() + s->seconds;
 	have = engine_claim_task(db, &me, s->wh, &t, &err) == WH_OK;
 	while (have && now_s() < end) {
@@ -191,6 +211,13 @@ static void *station_loop(void *arg)
 	}
 	if (!have)
 		s->ran_dry = true;
+	s->cpu_s = -1;
+	if (cpu0 >= 0) {
+		double cpu1 = backend_cpu_s(pid);
+
+		if (cpu1 >= 0)
+			s->cpu_s = cpu1 - cpu0;
+	}
 	db_close(db);
 	return NULL;
 }
@@ -212,13 +239,53 @@ static int run(char *const argv[])
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-/* Reads every pgbench log in dir: latencies (ms) into *out. */
-static size_t read_pgbench_logs(const char *dir, double **out)
+/* Runs the load in argv while sampling its backends' CPU (the `clients`
+ * connections to dbname) through db every 100 ms; 0 on success. */
+static int run_sampled(char *const argv[], struct db *db, const char *dbname,
+		       int clients, struct cpu_window *w)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	for (;;) {
+		pid_t done = waitpid(pid, &st, WNOHANG);
+
+		if (done < 0)
+			return -1;
+		if (done == pid)
+			break;
+		cpu_window_sample(db, dbname, clients, w);
+		nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
+	}
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* pgbench transactions: latency (ms) and when each ended (epoch s). */
+struct pgbench_tx {
+	double ms, end_s;
+};
+
+static int cmp_tx_ms(const void *a, const void *b)
+{
+	double x = ((const struct pgbench_tx *)a)->ms;
+	double y = ((const struct pgbench_tx *)b)->ms;
+
+	return (x > y) - (x < y);
+}
+
+/* Reads every pgbench log in dir into *out. */
+static size_t read_pgbench_logs(const char *dir, struct pgbench_tx **out)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	size_t n = 0, cap = 0;
-	double *v = NULL;
+	struct pgbench_tx *v = NULL;
 
 	if (!d)
 		return 0;
@@ -233,23 +300,29 @@ static size_t read_pgbench_logs(const char *dir, double **out)
 		if (!f)
 			continue;
 		while (fgets(line, sizeof(line), f)) {
-			/* client_id transaction_no time_us script_no ... */
+			/* client_id transaction_no time_us script_no
+			 * time_epoch time_us_part ... */
 			char *p = line, *e;
-			long us;
+			long us, epoch, part;
 
 			strtol(p, &e, 10);
 			strtol(e, &e, 10);
 			us = strtol(e, &e, 10);
+			strtol(e, &e, 10);
+			epoch = strtol(e, &e, 10);
+			part = strtol(e, &e, 10);
 			if (e == p)
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 65536;
-				double *nv = realloc(v, cap * sizeof(*nv));
+				struct pgbench_tx *nv =
+					realloc(v, cap * sizeof(*nv));
 				if (!nv)
 					break;
 				v = nv;
 			}
-			v[n++] = (double)us / 1000.0;
+			v[n].ms = (double)us / 1000.0;
+			v[n++].end_s = (double)epoch + (double)part / 1e6;
 		}
 		fclose(f);
 		unlink(path);
@@ -430,9 +503,14 @@ int main(int argc, char **argv)
 	double pick_s = now_s() - t0;
 	size_t n_all = 0;
 	long failures = 0;
+	double pick_cpu = 0;
 	for (int i = 0; i < clients; i++) {
 		n_all += st[i].n_lat;
 		failures += st[i].failures;
+		if (st[i].cpu_s < 0 || pick_cpu < 0)
+			pick_cpu = -1;
+		else
+			pick_cpu += st[i].cpu_s;
 		if (st[i].failures)
 			fprintf(stderr, "station %d: %ld refused, last: %s\n", i,
 				st[i].failures, st[i].last);
@@ -455,6 +533,13 @@ int main(int argc, char **argv)
 	printf("BENCH pick_confirm_tps_c%d %.1f tx/s\n", clients, pick_tps);
 	printf("BENCH pick_confirm_p50_ms_c%d %.2f ms\n", clients, pick_p50);
 	printf("BENCH pick_confirm_p99_ms_c%d %.2f ms\n", clients, pick_p99);
+	/* Server CPU per pick: what a pick costs whatever else the machine
+	 * is doing (and the figure that says what a faster machine buys). */
+	double pick_cpu_ms = pick_cpu >= 0 && n_all > 0
+		? pick_cpu * 1000.0 / (double)n_all : -1;
+	if (pick_cpu_ms >= 0)
+		printf("BENCH pick_confirm_server_cpu_ms_c%d %.3f ms\n",
+		       clients, pick_cpu_ms);
 	{
 		struct db_result *r;
 		if (db_exec(db, "SELECT count(*) FROM (SELECT * FROM wharf.verify() "
@@ -486,20 +571,42 @@ int main(int argc, char **argv)
 	/* pgbench's own report goes to stderr, not our BENCH lines. */
 	if (out >= 0)
 		dup2(2, 1);
-	int brc = run(bench);
+	struct cpu_window win = { 0 };
+	struct db *sampler = NULL;
+	int brc;
+	if (db_connect(base, &sampler, &err) != WH_OK)
+		return die("connect", &err);
+	brc = run_sampled(bench, sampler, "wharf_bench_pgbench", clients, &win);
+	db_close(sampler);
 	if (out >= 0) {
 		dup2(out, 1);
 		close(out);
 	}
 	if (brc)
 		return die("pgbench failed", NULL);
-	double *pv = NULL;
+	struct pgbench_tx *pv = NULL;
 	size_t pn = read_pgbench_logs(dir, &pv);
 	rmdir(dir);
-	double pg_tps = (double)pn / seconds, pg_p99 = pct(pv, pn, 0.99);
+	/* Transactions that ended inside the CPU window. */
+	size_t in_window = 0;
+	for (size_t i = 0; i < pn; i++)
+		if (pv[i].end_s > win.t_first && pv[i].end_s <= win.t_last)
+			in_window++;
+	qsort(pv, pn, sizeof(*pv), cmp_tx_ms);
+	double pg_tps = (double)pn / seconds;
+	double pg_p99 = pn ? pv[(size_t)(0.99 * (double)(pn - 1) + 0.5)].ms : 0;
 	free(pv);
 	printf("BENCH pgbench_tps_c%d %.1f tx/s\n", clients, pg_tps);
 	printf("BENCH pgbench_p99_ms_c%d %.2f ms\n", clients, pg_p99);
+	double pg_cpu_ms = win.samples >= 2 && in_window > 0
+		? (win.cpu_last - win.cpu_first) * 1000.0 / (double)in_window
+		: -1;
+	if (pg_cpu_ms > 0)
+		printf("BENCH pgbench_server_cpu_ms_c%d %.3f ms\n", clients,
+		       pg_cpu_ms);
+	if (pg_cpu_ms > 0 && pick_cpu_ms > 0)
+		printf("RATIO pick_confirm_cpu_vs_pgbench_c%d %.2f\n", clients,
+		       pg_cpu_ms / pick_cpu_ms);
 	printf("RATIO pick_confirm_vs_pgbench_c%d %.2f\n", clients,
 	       pg_tps > 0 ? pick_tps / pg_tps : 0);
 	printf("RATIO pick_p99_vs_pgbench_p99_c%d %.2f\n", clients,
