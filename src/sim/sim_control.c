@@ -4,7 +4,8 @@
  *
  *   GET    /_sim/health
  *   POST   /_sim/orders {"shop":"TB-FLAGSHIP"|"*","count":N,
- *                        "state":"paid"|"unpaid","evolve":bool}
+ *                        "state":"paid"|"unpaid","evolve":bool,
+ *                        "age_s":S}   (S: created S seconds ago)
  *   GET    /_sim/orders?shop=CODE           ids and states
  *   GET    /_sim/orders/{shop}/{id}         one order, platform-neutral
  *   POST   /_sim/orders/{shop}/{id}/cancel | refund | pay
@@ -108,7 +109,9 @@ static void create_orders(struct sim_req *req, struct sim_resp *resp)
 	const char *shop = json_string_value(json_object_get(body, "shop"));
 	const char *state = json_string_value(json_object_get(body, "state"));
 	json_t *count = json_object_get(body, "count");
+	json_t *age = json_object_get(body, "age_s");
 	struct sim_new_orders how = { 1, false, false };
+	int64_t at = req->now_ms;
 
 	if (!json_is_object(body) || !shop) {
 		err(resp, 400, "body must be {\"shop\":CODE|\"*\","
@@ -127,6 +130,16 @@ static void create_orders(struct sim_req *req, struct sim_resp *resp)
 		err(resp, 400, "state must be paid or unpaid");
 		goto out;
 	}
+	/* A backlog: orders placed (and last changed) a while ago, as a
+	 * sync starting after downtime finds them. */
+	if (age) {
+		if (!json_is_integer(age) || json_integer_value(age) < 0 ||
+		    json_integer_value(age) > 30 * 86400) {
+			err(resp, 400, "age_s must be 0..2592000");
+			goto out;
+		}
+		at -= json_integer_value(age) * 1000;
+	}
 	how.unpaid = state && !strcmp(state, "unpaid");
 	how.evolve = json_is_true(json_object_get(body, "evolve"));
 	if (!strcmp(shop, "*")) {
@@ -135,7 +148,7 @@ static void create_orders(struct sim_req *req, struct sim_resp *resp)
 			const struct sim_shop *s = store_shop_at(i);
 			json_t *ids = json_array();
 
-			store_create(s, &how, req->now_ms, ids);
+			store_create(s, &how, at, ids);
 			json_object_set_new(out, s->code, ids);
 		}
 		resp_json(resp, 201, json_pack("{s:o}", "orders", out));
@@ -148,7 +161,7 @@ static void create_orders(struct sim_req *req, struct sim_resp *resp)
 			goto out;
 		}
 		ids = json_array();
-		if (store_create(s, &how, req->now_ms, ids)) {
+		if (store_create(s, &how, at, ids)) {
 			json_decref(ids);
 			err(resp, 500, "out of memory");
 			goto out;

@@ -68,7 +68,28 @@ static struct {
 	long rejected_other;
 	long throttled;
 	long faults;
-} S = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	/*
+	 * No order has a pay, cancel or refund event due before this:
+	 * every request advances the store, and scanning every order of
+	 * every shop each time (under the lock) was most of the simulator's
+	 * work once it held a backlog.
+	 */
+	int64_t next_due;
+} S = { .mu = PTHREAD_MUTEX_INITIALIZER, .next_due = INT64_MAX };
+
+/* The earliest event of o still to come; INT64_MAX when none. */
+static int64_t due_of(const struct sim_order *o)
+{
+	int64_t t = INT64_MAX;
+
+	if (o->pay_at_ms && o->pay_at_ms < t)
+		t = o->pay_at_ms;
+	if (o->cancel_at_ms && o->cancel_at_ms < t)
+		t = o->cancel_at_ms;
+	if (o->refund_at_ms && o->refund_at_ms < t)
+		t = o->refund_at_ms;
+	return t;
+}
 
 static const struct {
 	const char *code;
@@ -144,7 +165,7 @@ static void reset_limits_locked(int64_t now_ms)
 
 	for (int i = 0; i < SIM_SHOPS; i++) {
 		for (int op = 0; op < SIM_OP_COUNT; op++) {
-			double rate, burst;
+			double rate = 0, burst = 0;
 
 			real_limit(S.shops[i].platform, (enum sim_op)op, &rate,
 				   &burst);
@@ -265,6 +286,8 @@ enum wh_err store_create(const struct sim_shop *s,
 		o = &st->orders[st->n];
 		gen_order(s, ++st->next_seq, now_ms, how, o);
 		st->n++;
+		if (due_of(o) < S.next_due)
+			S.next_due = due_of(o);
 		if (ids_out)
 			json_array_append_new(ids_out, json_string(o->id));
 	}
@@ -348,10 +371,20 @@ static bool advance_one(struct sim_order *o, int64_t now_ms)
 
 static void advance_locked(int64_t now_ms)
 {
+	int64_t next = INT64_MAX;
+
+	if (now_ms < S.next_due)
+		return;
 	for (int i = 0; i < SIM_SHOPS; i++)
-		for (size_t k = 0; k < S.st[i].n; k++)
-			while (advance_one(&S.st[i].orders[k], now_ms))
+		for (size_t k = 0; k < S.st[i].n; k++) {
+			struct sim_order *o = &S.st[i].orders[k];
+
+			while (advance_one(o, now_ms))
 				;
+			if (due_of(o) < next)
+				next = due_of(o);
+		}
+	S.next_due = next;
 }
 
 void store_advance(int64_t now_ms)
@@ -397,10 +430,17 @@ static int cmp_orders(const void *a, const void *b)
 	return sort_q->ascending ? c : -c;
 }
 
+static int cmp_order_ptrs(const void *a, const void *b)
+{
+	return cmp_orders(*(const struct sim_order *const *)a,
+			  *(const struct sim_order *const *)b);
+}
+
 enum wh_err store_select(const struct sim_shop *s, const struct sim_query *q,
 			 struct sim_order **out, size_t *n)
 {
 	struct shop_state *st = &S.st[s->index];
+	const struct sim_order **p;
 	struct sim_order *v;
 	size_t k = 0;
 
@@ -408,8 +448,11 @@ enum wh_err store_select(const struct sim_shop *s, const struct sim_query *q,
 	*n = 0;
 	pthread_mutex_lock(&S.mu);
 	v = malloc((st->n ? st->n : 1) * sizeof(*v));
-	if (!v) {
+	p = malloc((st->n ? st->n : 1) * sizeof(*p));
+	if (!v || !p) {
 		pthread_mutex_unlock(&S.mu);
+		free(v);
+		free(p);
 		return WH_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < st->n; i++) {
@@ -421,11 +464,15 @@ enum wh_err store_select(const struct sim_shop *s, const struct sim_query *q,
 			continue;
 		if (q->keep && !q->keep(o, q->keep_ctx))
 			continue;
-		v[k++] = *o;
+		p[k++] = o;
 	}
-	pthread_mutex_unlock(&S.mu);
+	/* Orders are large: sort pointers, copy each once. */
 	sort_q = q;
-	qsort(v, k, sizeof(*v), cmp_orders);
+	qsort(p, k, sizeof(*p), cmp_order_ptrs);
+	for (size_t i = 0; i < k; i++)
+		v[i] = *p[i];
+	pthread_mutex_unlock(&S.mu);
+	free(p);
 	*out = v;
 	*n = k;
 	return WH_OK;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sync/jfield.h"
+#include "sync/order_int.h"
 #include "sync/sign.h"
 #include "sync/sync_adapter.h"
 
@@ -123,13 +124,16 @@ static enum wh_err amz_refresh(struct sync_ctx *c, struct sync_shop *s,
 	return rc;
 }
 
-/* Lines of order o from getOrderItems, following its NextToken. */
+/*
+ * Lines of order o from getOrderItems, following its NextToken: from the
+ * first page when next is NULL, else from the page next names (next is
+ * taken over, and pages pages were read already).
+ */
 static enum wh_err order_items(struct sync_ctx *c, struct sync_shop *s,
-			       struct sync_order *o, struct wh_error *err)
+			       struct sync_order *o, char *next, int pages,
+			       struct wh_error *err)
 {
-	char *next = NULL;
 	enum wh_err rc = WH_OK;
-	int pages = 0;
 
 	do {
 		struct sync_http_req req;
@@ -169,6 +173,123 @@ static enum wh_err order_items(struct sync_ctx *c, struct sync_shop *s,
 	return rc;
 }
 
+/* Order items are asked for this many orders at a time. */
+#define AMZ_ITEMS_BATCH 16
+
+static enum wh_err items_request(const struct sync_shop *s,
+				 const struct sync_order *o,
+				 struct sync_http_req *req,
+				 struct wh_error *err)
+{
+	char *url = sync_str_join(s->base_url, "/orders/v0/orders/",
+				  o->order_id);
+	char *tail = url ? sync_str_join(url, "/orderItems", NULL) : NULL;
+	enum wh_err rc;
+
+	free(url);
+	if (!tail)
+		return wh_error_set(err, WH_ERR_NOMEM, "out of memory");
+	rc = sync_http_req_init(req, "GET", tail, err);
+	free(tail);
+	if (!rc && (rc = amz_auth(s, req, err)))
+		sync_http_req_free(req);
+	return rc;
+}
+
+/*
+ * The first items page of up to AMZ_ITEMS_BATCH orders of list, from
+ * *from on, concurrently on the multi handle and within the
+ * getOrderItems rate limit (one order after another was most of an
+ * Amazon pass). An order whose answer is not a clean page (a transport
+ * error, a throttle, a refusal, an unreadable body) is left without
+ * lines, for order_items to ask again with its retries; one with more
+ * pages is finished by order_items from its NextToken.
+ */
+static enum wh_err items_batch(struct sync_ctx *c, struct sync_shop *s,
+			       struct sync_order_list *list, size_t *from,
+			       struct wh_error *err)
+{
+	struct sync_bucket *b = &s->bucket[SYNC_OP_DETAIL];
+	struct sync_http_req req[AMZ_ITEMS_BATCH];
+	struct sync_http_resp resp[AMZ_ITEMS_BATCH];
+	struct sync_order *who[AMZ_ITEMS_BATCH];
+	size_t n = 0;
+	enum wh_err rc = WH_OK;
+
+	memset(resp, 0, sizeof(resp));
+	while (*from < list->n && n < AMZ_ITEMS_BATCH) {
+		struct sync_order *o = &list->v[*from];
+		int64_t wait = 0;
+
+		if (o->error || o->nlines || !o->order_id) {
+			(*from)++;
+			continue;
+		}
+		/*
+		 * Wait for the tokens of a whole batch: the page is ingested
+		 * when all its items are in anyway, and a full batch keeps
+		 * the limit, not the round trips, the bound.
+		 */
+		if (!sync_bucket_take(b, sync_mono_ms(), &wait)) {
+			if (!sync_sleep(c, wait > 0 ? wait : 1)) {
+				rc = wh_error_set(err, WH_ERR_RETRY,
+						  "stopping");
+				goto out;
+			}
+			continue;
+		}
+		rc = items_request(s, o, &req[n], err);
+		if (rc)
+			goto out;
+		who[n++] = o;
+		(*from)++;
+	}
+	if (!n)
+		return WH_OK;
+	rc = sync_http_perform(c->http, req, resp, n, err);
+	if (rc)
+		goto out;
+	c->count.requests += (long)n;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct sync_api_error ae;
+		struct wh_error pe;
+		enum sync_api_status st;
+		char *next = NULL;
+
+		if (resp[i].transport_error) {
+			c->count.transport_errors++;
+			continue;
+		}
+		st = sync_api_classify(s->platform, resp[i].status,
+				       resp[i].body, resp[i].len, &ae);
+		if (st == SYNC_API_RATE_LIMITED || resp[i].status == 429) {
+			c->count.throttled++;
+			sync_bucket_drain(b, sync_mono_ms());
+		}
+		if (st != SYNC_API_OK || resp[i].status < 200 ||
+		    resp[i].status >= 300)
+			continue;
+		wh_error_clear(&pe);
+		rc = sync_parse_amazon_order_items(resp[i].body, resp[i].len,
+						   who[i], &next, &pe);
+		if (rc == WH_ERR_NOMEM) {
+			*err = pe;
+		} else if (rc) {
+			/* Asked again, one by one. */
+			ord_lines_clear(who[i]);
+			rc = WH_OK;
+		} else if (next) {
+			rc = order_items(c, s, who[i], next, 1, err);
+		}
+	}
+out:
+	for (size_t i = 0; i < n; i++) {
+		sync_http_req_free(&req[i]);
+		sync_http_resp_free(&resp[i]);
+	}
+	return rc;
+}
+
 static enum wh_err amz_fetch(struct sync_ctx *c, struct sync_shop *s,
 			     const struct sync_window *w, sync_page_fn page,
 			     void *ctx, struct wh_error *err)
@@ -189,9 +310,12 @@ static enum wh_err amz_fetch(struct sync_ctx *c, struct sync_shop *s,
 		if (rc)
 			break;
 		rc = sync_call_orders(c, s, &req, &list, &root, &resp, err);
+		for (size_t i = 0; !rc && i < list.n;)
+			rc = items_batch(c, s, &list, &i, err);
 		for (size_t i = 0; !rc && i < list.n; i++)
 			if (!list.v[i].error && !list.v[i].nlines)
-				rc = order_items(c, s, &list.v[i], err);
+				rc = order_items(c, s, &list.v[i], NULL, 0,
+						 err);
 		if (!rc && list.next_token && !(next = strdup(list.next_token)))
 			rc = wh_error_set(err, WH_ERR_NOMEM, "out of memory");
 		raw = json_object_get(json_object_get(root, "payload"),
@@ -342,4 +466,5 @@ const struct sync_adapter sync_adapter_amazon = {
 	.prepare = amz_refresh,
 	.fetch_window = amz_fetch,
 	.push = amz_push,
+	.detail_per_order = true,
 };

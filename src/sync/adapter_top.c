@@ -3,8 +3,9 @@
  * over windows of at most 30 minutes, walked from the last page back to
  * the first (the list is sorted by modified time, newest first, so pages
  * shift towards the end while we read; going backwards never skips an
- * order), taobao.trade.fullinfo.get for trades the list sent without
- * their lines, taobao.logistics.offline.send and
+ * order; page 1, read first for the total, is read again last),
+ * taobao.trade.fullinfo.get for trades the list sent without their
+ * lines, taobao.logistics.offline.send and
  * taobao.item.quantity.update (full quantity, type=1).
  */
 #include <stdlib.h>
@@ -207,7 +208,12 @@ static enum wh_err top_fetch(struct sync_ctx *c, struct sync_shop *s,
 		(long)((first.total + TOP_PAGE_SIZE - 1) / TOP_PAGE_SIZE) : 1;
 	if (first.total < 0 && first.has_next)
 		pages = 2;
-	/* Last page first, back to page 2, then the page 1 we hold. */
+	/*
+	 * Last page first, back to page 2, then page 1 read again: orders
+	 * changed meanwhile leave the window and the rest shift towards
+	 * page 1, so the page 1 read first (for the total) may no longer
+	 * hold what is at its end now.
+	 */
 	for (long p = pages; p >= 2; p--) {
 		struct sync_order_list l;
 		json_t *r = NULL;
@@ -218,6 +224,15 @@ static enum wh_err top_fetch(struct sync_ctx *c, struct sync_shop *s,
 			rc = deliver(c, s, &l, r, false, page, ctx, err);
 		json_decref(r);
 		sync_order_list_free(&l);
+		if (rc)
+			goto out;
+	}
+	if (pages >= 2) {
+		json_decref(root);
+		root = NULL;
+		sync_order_list_free(&first);
+		sync_order_list_init(&first);
+		rc = list_page(c, s, w, 1, &first, &root, err);
 		if (rc)
 			goto out;
 	}

@@ -110,6 +110,13 @@ struct sync_order *ord_push(struct sync_order_list *l, enum sync_platform p,
 	return o;
 }
 
+void ord_lines_clear(struct sync_order *o)
+{
+	for (size_t i = 0; i < o->nlines; i++)
+		line_free(&o->lines[i]);
+	o->nlines = 0;
+}
+
 struct sync_order_line *ord_line_push(struct sync_order *o,
 				      struct wh_error *err)
 {
@@ -223,6 +230,10 @@ enum wh_err sync_api_status_err(enum sync_api_status s)
 	case SYNC_API_BAD_SIGNATURE:
 		return WH_ERR_PERM;
 	case SYNC_API_BAD_TIMESTAMP:
+		/* A clock (ours or the platform's) that is off now is
+		 * corrected later: a request signed again then is fine, so
+		 * an outbox row must wait, not fail for good. */
+		return WH_ERR_RETRY;
 	case SYNC_API_OTHER:
 		return WH_ERR_REFUSED;
 	}

@@ -30,6 +30,9 @@ struct sync_order *ord_push(struct sync_order_list *l, enum sync_platform p,
 struct sync_order_line *ord_line_push(struct sync_order *o,
 				      struct wh_error *err);
 
+/* Frees o's lines and empties the list (its capacity stays). */
+void ord_lines_clear(struct sync_order *o);
+
 /*
  * Records e's message as o->error, sets o->state UNKNOWN and counts it.
  * Returns WH_ERR_NOMEM if even that fails, otherwise WH_OK.

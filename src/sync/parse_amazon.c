@@ -70,6 +70,25 @@ static enum wh_err az_id(const json_t *t, char **id, struct wh_error *e)
 	return ord_id2(t, "AmazonOrderId", NULL, id, e);
 }
 
+/*
+ * A buyer's cancellation request (Amazon has no refund status in the
+ * Orders API; "BuyerRequestedCancel" on the order or an item is how a
+ * buyer asks for the money back before it ships): the line must be held.
+ */
+static enum wh_err az_cancel_requested(const json_t *t, bool *yes,
+				       struct wh_error *e)
+{
+	json_t *brc;
+	char *v = NULL;
+
+	*yes = false;
+	ORD_TRY(jf_obj(t, "BuyerRequestedCancel", false, &brc, e));
+	ORD_TRY(jf_str(brc, "IsBuyerRequestedCancel", FMAX, false, &v, e));
+	*yes = v && !strcmp(v, "true");
+	free(v);
+	return WH_OK;
+}
+
 static enum wh_err az_fill(const json_t *t, struct sync_order *o,
 			   struct wh_error *e)
 {
@@ -86,6 +105,12 @@ static enum wh_err az_fill(const json_t *t, struct sync_order *o,
 	rc = ord_status_raw(o, e, "OrderStatus=%s", status);
 	free(status);
 	ORD_TRY(rc);
+	ORD_TRY(az_cancel_requested(t, &have, e));
+	if (have) {
+		enum sync_line_refund r = SYNC_REFUND_REQUESTED;
+
+		o->state = sync_state_with_lines(o->state, &r, 1);
+	}
 	ORD_TRY(jf_str(t, "SellerOrderId", FMAX, false, &o->order_name, e));
 	ORD_TRY(jf_time(t, "PurchaseDate", 0, false, &o->created_at, e));
 	ORD_TRY(jf_time(t, "LastUpdateDate", 0, false, &o->modified_at, e));
@@ -198,8 +223,10 @@ static enum wh_err az_item(const json_t *t, struct sync_order *o,
 		/* ItemPrice is the line total (price times quantity). */
 		ln->line_total = price.minor;
 	}
-	/* No refund request status in the Orders API (Finances API). */
-	ln->refund = SYNC_REFUND_NONE;
+	/* No refund status in the Orders API (that is the Finances API),
+	 * only the buyer's cancellation request. */
+	ORD_TRY(az_cancel_requested(t, &have, e));
+	ln->refund = have ? SYNC_REFUND_REQUESTED : SYNC_REFUND_NONE;
 	ORD_TRY(ord_check_line(ln, e));
 	ln->unit_price = ln->line_total / ln->qty;
 	return WH_OK;
@@ -265,6 +292,8 @@ enum wh_err sync_parse_amazon_order_items(const char *json, size_t len,
 		wh_error_prefix(&e, "order %s", order->order_id ?
 				order->order_id : "?");
 		rc = ord_fail(NULL, order, &e, err);
+	} else {
+		ord_apply_line_refunds(order);
 	}
 out:
 	json_decref(root);

@@ -64,6 +64,7 @@ struct sync_shop {
 	struct sync_bucket bucket[SYNC_OP_COUNT];
 	int64_t shopify_location;   /* cached location id, 0 unknown */
 	char last_error[256];       /* no secrets: platform words only */
+	int64_t last_pass_ms;       /* its last pass took; 0: none yet */
 };
 
 void sync_creds_free(struct sync_creds *c);
@@ -184,6 +185,12 @@ struct sync_adapter {
 	enum wh_err (*push)(struct sync_ctx *c, struct sync_shop *s,
 			    const char *kind, const json_t *payload,
 			    int64_t outbox_id, struct wh_error *err);
+	/*
+	 * The lines of an order take a call of their own (Amazon's
+	 * getOrderItems), so the operation's quota bounds a pass of the
+	 * shop: a pass starts such shops first.
+	 */
+	bool detail_per_order;
 };
 
 const struct sync_adapter *sync_adapter_for(enum sync_platform p);

@@ -328,9 +328,13 @@ enum wh_err sync_call(struct sync_ctx *c, struct sync_shop *s,
 				s->platform, resp->status, resp->body,
 				resp->len, &ae);
 
+			/* A platform clock that jumped rejects the timestamp
+			 * for a moment; ours, taken when the request was
+			 * signed a few seconds ago, is still fresh. */
 			retry = retryable_http(resp->status) ||
 				st == SYNC_API_RATE_LIMITED ||
-				st == SYNC_API_SERVER;
+				st == SYNC_API_SERVER ||
+				st == SYNC_API_BAD_TIMESTAMP;
 			if (st == SYNC_API_RATE_LIMITED ||
 			    resp->status == 429) {
 				c->count.throttled++;
@@ -629,6 +633,18 @@ enum wh_err sync_walk_backwards(struct sync_ctx *c, struct sync_shop *s,
 					  err);
 		json_decref(r);
 		sync_order_list_free(&l);
+		if (rc)
+			goto out;
+	}
+	/* Orders changed while we walked left the window and the rest
+	 * shifted towards the first page: read it again, not the copy
+	 * taken for the total. */
+	if (pages >= 2) {
+		json_decref(root);
+		root = NULL;
+		sync_order_list_free(&first);
+		sync_order_list_init(&first);
+		rc = list(c, s, w, first_page, &first, &root, err);
 		if (rc)
 			goto out;
 	}

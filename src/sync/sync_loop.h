@@ -10,6 +10,11 @@
  * platform "already done" answers taken as success), so a takeover loses
  * and duplicates nothing.
  *
+ * A pass syncs up to cfg->workers shops at once, each worker a thread
+ * with its own HTTP handle and two database connections (one reads and
+ * allocates, the other ingests the pages read, in order, meanwhile); the
+ * sync thread itself is worker 0, on the leader's connection.
+ *
  * sync_run() owns everything it creates; cfg and its strings are
  * borrowed for the duration of the call.
  */
@@ -58,7 +63,9 @@ struct sync_config {
 	const char *ca_path;
 	atomic_bool *stop;        /* set to make sync_run return */
 	atomic_bool *is_leader;   /* if not NULL, mirrors leadership */
-	struct sync_stats *stats; /* if not NULL, filled as it goes */
+	struct sync_stats *stats; /* if not NULL, added to after each pass */
+	int workers;              /* shops synced at once (default 1; more
+				   * is not safe yet, see sync_loop.c) */
 };
 
 /*

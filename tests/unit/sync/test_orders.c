@@ -273,6 +273,31 @@ static void test_amazon(void **state)
 	assert_non_null(strstr(o->error, "differs"));
 	assert_int_equal(o->state, SYNC_STATE_UNKNOWN);
 	sync_order_list_free(&l);
+
+	/* A buyer's cancellation request, on the order or on an item,
+	 * holds an unshipped order (wharf intercepts it). */
+	s = "{\"payload\":{\"Orders\":[{\"AmazonOrderId\":\"1\","
+	    "\"OrderStatus\":\"Unshipped\",\"BuyerRequestedCancel\":{"
+	    "\"IsBuyerRequestedCancel\":\"true\",\"BuyerCancelReason\":"
+	    "\"x\"}},{\"AmazonOrderId\":\"2\",\"OrderStatus\":"
+	    "\"Unshipped\",\"BuyerRequestedCancel\":{"
+	    "\"IsBuyerRequestedCancel\":\"false\"}}]}}";
+	sync_order_list_init(&l);
+	assert_int_equal(sync_parse_amazon_orders(s, strlen(s), &l, &e),
+			 WH_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].state, SYNC_STATE_REFUND_REQUESTED);
+	assert_int_equal(l.v[1].state, SYNC_STATE_READY_TO_SHIP);
+	s = "{\"payload\":{\"OrderItems\":[{\"OrderItemId\":\"1\","
+	    "\"QuantityOrdered\":1},{\"OrderItemId\":\"2\","
+	    "\"QuantityOrdered\":1,\"BuyerRequestedCancel\":{"
+	    "\"IsBuyerRequestedCancel\":\"true\"}}]}}";
+	assert_int_equal(sync_parse_amazon_order_items(s, strlen(s), &l.v[1],
+						       &next, &e), WH_OK);
+	assert_int_equal(l.v[1].lines[0].refund, SYNC_REFUND_NONE);
+	assert_int_equal(l.v[1].lines[1].refund, SYNC_REFUND_REQUESTED);
+	assert_int_equal(l.v[1].state, SYNC_STATE_REFUND_REQUESTED);
+	sync_order_list_free(&l);
 }
 
 static void test_shopify(void **state)
@@ -360,7 +385,7 @@ static void test_envelopes(void **state)
 		  "Session\"}}", SYNC_API_AUTH, WH_ERR_PERM },
 		{ SYNC_PLATFORM_TOP, 200,
 		  "{\"error_response\":{\"code\":31,\"msg\":\"Invalid "
-		  "Timestamp\"}}", SYNC_API_BAD_TIMESTAMP, WH_ERR_REFUSED },
+		  "Timestamp\"}}", SYNC_API_BAD_TIMESTAMP, WH_ERR_RETRY },
 		{ SYNC_PLATFORM_TOP, 200,
 		  "{\"error_response\":{\"code\":15,\"msg\":\"Remote service "
 		  "error\",\"sub_code\":"
@@ -462,6 +487,9 @@ static void test_classify_http(void **state)
 					   "{\"code\":10000,\"data\":{}}", 24,
 					   &ae), SYNC_API_OK);
 	assert_int_equal(sync_api_status_err(SYNC_API_OK), WH_OK);
+	/* Clock skew passes: never a permanent refusal of an outbox row. */
+	assert_int_equal(sync_api_status_err(SYNC_API_BAD_TIMESTAMP),
+			 WH_ERR_RETRY);
 }
 
 /* Every parser on every kind of garbage: an error, never a crash. */
