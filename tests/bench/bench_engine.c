@@ -222,25 +222,9 @@ static void *station_loop(void *arg)
 	return NULL;
 }
 
-/* Runs pgbench with argv; 0 on success. */
-static int run(char *const argv[])
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0)
-		return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-/* Runs the load in argv while sampling its backends' CPU (the `clients`
- * connections to dbname) through db every 100 ms; 0 on success. */
+/* Runs pgbench with argv; 0 on success. With db, samples the load's
+ * backends' CPU (the `clients` connections to dbname) through it every
+ * 100 ms meanwhile. */
 static int run_sampled(char *const argv[], struct db *db, const char *dbname,
 		       int clients, struct cpu_window *w)
 {
@@ -260,7 +244,8 @@ static int run_sampled(char *const argv[], struct db *db, const char *dbname,
 			return -1;
 		if (done == pid)
 			break;
-		cpu_window_sample(db, dbname, clients, w);
+		if (db)
+			cpu_window_sample(db, dbname, clients, w);
 		nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
 	}
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
@@ -559,7 +544,7 @@ int main(int argc, char **argv)
 	if (fresh_db(base, "wharf_bench_pgbench", pconn, sizeof(pconn)))
 		return 1;
 	char *init[] = { (char *)pgbench, "-i", "-q", "-s", "10", pconn, NULL };
-	if (run(init))
+	if (run_sampled(init, NULL, NULL, 0, NULL))
 		return die("pgbench -i failed", NULL);
 	snprintf(cbuf, sizeof(cbuf), "%d", clients);
 	snprintf(tbuf, sizeof(tbuf), "%d", seconds);
