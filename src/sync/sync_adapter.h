@@ -222,7 +222,11 @@ typedef enum wh_err (*sync_list_fn)(struct sync_ctx *c, struct sync_shop *s,
  * learn the total, then from the last page back to the first, so the
  * pages that shift while we read shift onto pages already read. raw_of
  * finds the array of raw orders in a root (NULL: none). Each page goes
- * to page(); the first page, delivered last, has last = true.
+ * to page(); the first page, delivered last, has last = true. An order
+ * that enters the window or moves to its front during the walk pushes
+ * older ones onto pages already read, so when the first page, read again
+ * at the end, shows one (more orders, or a newer one) the window is read
+ * again; after three such walks WH_ERR_RETRY, and last was never true.
  */
 enum wh_err sync_walk_backwards(struct sync_ctx *c, struct sync_shop *s,
 				const struct sync_window *w, long first_page,

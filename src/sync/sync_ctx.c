@@ -602,22 +602,39 @@ static enum wh_err walk_deliver(struct sync_order_list *l, json_t *root,
 	return page(ctx, l, raw, last, err);
 }
 
-enum wh_err sync_walk_backwards(struct sync_ctx *c, struct sync_shop *s,
-				const struct sync_window *w, long first_page,
-				long page_size, sync_list_fn list,
-				json_t *(*raw_of)(json_t *root),
-				sync_page_fn page, void *ctx,
-				struct wh_error *err)
+/* The newest modification time in l; 0 when it holds none. */
+static int64_t newest_of(const struct sync_order_list *l)
+{
+	int64_t t = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].modified_at > t)
+			t = l->v[i].modified_at;
+	return t;
+}
+
+/* One walk of the window; *moved tells whether orders entered it or
+ * moved up in it meanwhile (the first page, read again at the end, has
+ * more orders in all or a newer one than at the start). */
+static enum wh_err walk_once(struct sync_ctx *c, struct sync_shop *s,
+			     const struct sync_window *w, long first_page,
+			     long page_size, sync_list_fn list,
+			     json_t *(*raw_of)(json_t *root), sync_page_fn page,
+			     void *ctx, bool *moved, struct wh_error *err)
 {
 	struct sync_order_list first;
 	json_t *root = NULL;
 	long pages;
+	int64_t total, newest;
 	enum wh_err rc;
 
+	*moved = false;
 	sync_order_list_init(&first);
 	rc = list(c, s, w, first_page, &first, &root, err);
 	if (rc)
 		goto out;
+	total = first.total;
+	newest = newest_of(&first);
 	pages = first.total > 0 ?
 		(long)((first.total + page_size - 1) / page_size) : 1;
 	if (first.total < 0 && first.has_next)
@@ -647,10 +664,39 @@ enum wh_err sync_walk_backwards(struct sync_ctx *c, struct sync_shop *s,
 		rc = list(c, s, w, first_page, &first, &root, err);
 		if (rc)
 			goto out;
+		/* An order that entered the window, or moved to its front,
+		 * pushed older ones onto pages already read: the walk may
+		 * have missed some. */
+		*moved = first.total > total || newest_of(&first) > newest;
 	}
-	rc = walk_deliver(&first, root, raw_of, true, page, ctx, err);
+	rc = walk_deliver(&first, root, raw_of, !*moved, page, ctx, err);
 out:
 	json_decref(root);
 	sync_order_list_free(&first);
 	return rc;
+}
+
+#define WALK_TRIES 3
+
+enum wh_err sync_walk_backwards(struct sync_ctx *c, struct sync_shop *s,
+				const struct sync_window *w, long first_page,
+				long page_size, sync_list_fn list,
+				json_t *(*raw_of)(json_t *root),
+				sync_page_fn page, void *ctx,
+				struct wh_error *err)
+{
+	for (int i = 0; i < WALK_TRIES; i++) {
+		bool moved;
+		enum wh_err rc = walk_once(c, s, w, first_page, page_size,
+					   list, raw_of, page, ctx, &moved,
+					   err);
+
+		if (rc || !moved)
+			return rc;
+	}
+	/* Never move the cursor over a window not read whole: the next
+	 * pass reads it again. */
+	return wh_error_set(err, WH_ERR_RETRY,
+			    "%s: orders kept moving in the window while it "
+			    "was read %d times", s->code, WALK_TRIES);
 }
