@@ -103,10 +103,16 @@ static enum wh_err woo_list(struct sync_ctx *c, struct sync_shop *s,
 	if (rc)
 		return rc;
 	rc = sync_call_orders(c, s, &req, list, root, &resp, err);
-	/* The walker counts pages from total: give it pages * size. */
-	if (!rc && resp.wp_total_pages)
-		list->total = strtoll(resp.wp_total_pages, NULL, 10) *
-			      WOO_PAGE_SIZE;
+	/* The walker counts pages from total: give it pages * size (a
+	 * count past what int64 holds is passed on as the largest, which
+	 * the walker refuses, rather than overflowing here). */
+	if (!rc && resp.wp_total_pages) {
+		long long pages = strtoll(resp.wp_total_pages, NULL, 10);
+
+		list->total = pages < 0 ? -1 :
+			      pages > INT64_MAX / WOO_PAGE_SIZE ?
+			      INT64_MAX : (int64_t)pages * WOO_PAGE_SIZE;
+	}
 	sync_http_req_free(&req);
 	sync_http_resp_free(&resp);
 	return rc;

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -613,6 +614,57 @@ static int64_t newest_of(const struct sync_order_list *l)
 	return t;
 }
 
+/* More pages than a window can sensibly hold: a platform that reports
+ * more is refused, not walked (every page is a rate-limited request, and
+ * the total comes from the platform). */
+#define WALK_MAX_PAGES 10000L
+
+/* How many pages the window has, counting from first_page: from the
+ * total when the platform sent one, else by reading forward until a page
+ * says it is the last (a few requests more, only for such platforms). */
+static enum wh_err walk_pages(struct sync_ctx *c, struct sync_shop *s,
+			      const struct sync_window *w, long first_page,
+			      long page_size, sync_list_fn list,
+			      const struct sync_order_list *first,
+			      long *pages, struct wh_error *err)
+{
+	bool more = first->has_next;
+
+	if (first->total >= 0) {
+		if (first->total / page_size >= WALK_MAX_PAGES)
+			return wh_error_set(err, WH_ERR_INVALID,
+					    "%s: the platform reports %" PRId64
+					    " orders in one window",
+					    s->code, first->total);
+		*pages = (long)(first->total / page_size +
+				(first->total % page_size != 0));
+		if (*pages < 1)
+			*pages = 1;
+		return WH_OK;
+	}
+	*pages = 1;
+	while (more) {
+		struct sync_order_list l;
+		json_t *r = NULL;
+		enum wh_err rc;
+
+		if (*pages >= WALK_MAX_PAGES)
+			return wh_error_set(err, WH_ERR_INVALID,
+					    "%s: more than %ld pages in one "
+					    "window", s->code, WALK_MAX_PAGES);
+		sync_order_list_init(&l);
+		rc = list(c, s, w, first_page + *pages, &l, &r, err);
+		more = l.has_next && l.n > 0;
+		if (l.n > 0)
+			(*pages)++;
+		json_decref(r);
+		sync_order_list_free(&l);
+		if (rc)
+			return rc;
+	}
+	return WH_OK;
+}
+
 /* One walk of the window; *moved tells whether orders entered it or
  * moved up in it meanwhile (the first page, read again at the end, has
  * more orders in all or a newer one than at the start). */
@@ -635,10 +687,10 @@ static enum wh_err walk_once(struct sync_ctx *c, struct sync_shop *s,
 		goto out;
 	total = first.total;
 	newest = newest_of(&first);
-	pages = first.total > 0 ?
-		(long)((first.total + page_size - 1) / page_size) : 1;
-	if (first.total < 0 && first.has_next)
-		pages = 2;
+	rc = walk_pages(c, s, w, first_page, page_size, list, &first, &pages,
+			err);
+	if (rc)
+		goto out;
 	for (long p = pages - 1; p >= 1; p--) {
 		struct sync_order_list l;
 		json_t *r = NULL;
@@ -685,6 +737,9 @@ enum wh_err sync_walk_backwards(struct sync_ctx *c, struct sync_shop *s,
 				sync_page_fn page, void *ctx,
 				struct wh_error *err)
 {
+	if (page_size < 1)
+		return wh_error_set(err, WH_ERR_INVALID,
+				    "%s: page size %ld", s->code, page_size);
 	for (int i = 0; i < WALK_TRIES; i++) {
 		bool moved;
 		enum wh_err rc = walk_once(c, s, w, first_page, page_size,
