@@ -12,6 +12,7 @@
 #include "core/parse.h"
 #include "db/engine.h"
 #include "ui/i18n.h"
+#include "ui/refusal.h"
 #include "ui/req.h"
 #include "ui/keys.h"
 #include "ui/text.h"
@@ -153,12 +154,19 @@ void floor_msg_clear(struct floor_msg *m)
 
 void floor_msg_db(struct floor_msg *m, const char *msg, const char *fallback)
 {
+	char tr[FLOOR_MSG_MAX];
 	const char *p = msg;
 
 	if (!msg || !msg[0]) {
 		floor_msg_set(m, true, "%s", fallback);
 		return;
 	}
+	if (refusal_translate(msg, tr, sizeof(tr))) {
+		floor_copy(m->text, sizeof(m->text), tr);
+		m->err = true;
+		return;
+	}
+	/* not a format we know: the engine's English words */
 	while (*p && (isupper((unsigned char)*p) || *p == '_' ||
 		      isdigit((unsigned char)*p)))
 		p++;

@@ -72,8 +72,10 @@ void floor_msg_clear(struct floor_msg *m);
 
 /*
  * The message of a failed database call, made safe to draw: sanitised,
- * with the engine's "REASON_CODE: " prefix dropped (the words after it
- * name what is expected). msg NULL or "": fallback.
+ * and an engine refusal ("REASON_CODE: words") in the user's language
+ * (ui/refusal.h); one of a format we do not know loses its "REASON_CODE: "
+ * prefix and keeps the engine's English words (they name what is
+ * expected). msg NULL or "": fallback.
  */
 void floor_msg_db(struct floor_msg *m, const char *msg, const char *fallback);
 

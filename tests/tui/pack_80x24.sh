@@ -43,7 +43,7 @@ wait_for "$sku2"
 wait_for "0/2"
 typed "$wrong"                  # not in the order: refused, order open
 keys Enter
-wait_for "is not in order $no"
+wait_for "不在订单 $no 中"         # WRONG_ITEM, in the packer's Chinese
 typed "$gtin1"
 keys Enter
 wait_for "1/2"

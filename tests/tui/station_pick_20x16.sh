@@ -30,7 +30,7 @@ typed "[01]0$gtin1[10]$bad1[30]2"
 keys Enter
 wait_for "Enter = 2"
 keys Enter
-wait_for "expected lot"
+wait_for "Wrong lot"                # the engine's WRONG_LOT, translated
 wait_for "$lot1"
 [ "$(task_field 1 state)" = claimed ] || fail "wrong lot was picked"
 wait_for "Scan lot"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The pick flow of station_pick_20x16.sh in Chinese: picker1's language is
 # zh_CN (and --lang zh_CN for the login): wrong bin, wrong lot refused by
-# the engine naming the right lot, both lines picked.
+# the engine naming the right lot (its English refusal shown in Chinese,
+# ui/refusal.h), both lines picked.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/floor_lib.sh"
 make_db
@@ -29,7 +30,8 @@ typed "[01]0$gtin1[10]$bad1[30]2"
 keys Enter
 wait_for "回车 = 2"
 keys Enter
-wait_for "expected lot"
+wait_for "批次错误"                 # the engine's WRONG_LOT, in Chinese
+wait_for "$lot1"
 wait_for "扫批次"
 typed "$lot1"
 keys Enter

@@ -128,7 +128,7 @@ static void to_weight_step(struct screen_driver *f)
 	assert_int_equal(pack_state_of(f->st), PACK_VERIFY);
 	assert_true(sd_beeped(f, false));
 	assert_string_equal(pack_message(f->st),
-			    "SKU-Z is not in order TB-1001");
+			    "Wrong item: SKU-Z is not in order TB-1001");
 	verify_ok(f, "6900000000011", 1, 1, 2, false);
 	assert_int_equal(pack_order_of(f->st)->line[0].packed, 1);
 	/* an extra unit is refused the same way */

@@ -195,13 +195,14 @@ static void test_wrong_item_and_lot(void **state)
 	r = sd_req(f, &tag);
 	assert_string_equal(r->lot, "L2");
 	snprintf(op, sizeof(op), "%s", r->op);
-	/* the engine refuses the lot: its words, back to the lot step */
+	/* the engine refuses the lot, in the user's language (ui/refusal.h),
+	 * back to the lot step */
 	sd_answer(f, tag, WH_ERR_REFUSED,
 	       "WRONG_LOT: expected lot L1 (exp 2027-03-01), scanned L2",
 	       NULL);
 	assert_int_equal(pick_state_of(f->st), PICK_LOT);
-	assert_string_equal(pick_message(f->st),
-			    "expected lot L1 (exp 2027-03-01), scanned L2");
+	assert_string_equal(pick_message(f->st), "Wrong lot: expected L1 "
+			    "(exp 2027-03-01), scanned L2");
 	assert_true(sd_beeped(f, false));
 	sd_type(f, "L1");
 	sd_type(f, "1");
