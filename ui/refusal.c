@@ -46,6 +46,10 @@ static const struct refusal_format formats[] = {
 	{ "BAD_LOCATION", "% is not a location",
 	  N_("Bad bin: %s is not a location") },
 
+	/* a bug of the station, never the user's: wharf.logout */
+	{ "BAD_LOGOUT_REASON", "logout reason must be user, idle or exit",
+	  N_("Bad logout reason: must be user, idle or exit") },
+
 	{ "BAD_OP", "an operation id is required for %",
 	  N_("No operation id for %s") },
 	{ "BAD_OP", "an operation id is required for a tracking number",
@@ -228,11 +232,33 @@ static const struct refusal_format formats[] = {
 
 	{ "TASK_CLOSED", "task % is %", N_("Task closed: task %s is %s") },
 
+	/*
+	 * The login (0016_login_codes.sql), on the screen every shift starts
+	 * on. The badge row's % is also a login name typed in the "Badge"
+	 * field, hence "badge". A lock's time is the engine's
+	 * "YYYY-MM-DD HH:MI" in the warehouse's time zone, shown as given:
+	 * it reads the same in every language, and the login screen knows
+	 * neither the zone nor the day to shorten it against.
+	 */
+	{ "UNKNOWN_BADGE", "unknown badge or login: %",
+	  N_("Unknown badge %s") },
+
 	{ "UNKNOWN_BARCODE", "% is not a known barcode",
 	  N_("Unknown barcode %s") },
 	{ "UNKNOWN_BARCODE", "% is not a known barcode (expected %)",
 	  N_("Unknown barcode %s: expected %s") },
 	{ "UNKNOWN_BARCODE", "% is not a known item", N_("Unknown item %s") },
+
+	{ "UNKNOWN_STATION", "unknown station %", N_("Unknown station %s") },
+
+	/* wharf.logout, which no screen shows today */
+	{ "UNKNOWN_USER", "unknown user %", N_("Unknown user %s") },
+
+	{ "USER_INACTIVE", "user % is not active",
+	  N_("Inactive user %s") },
+
+	{ "USER_LOCKED", "user % is locked until %",
+	  N_("Locked: %s until %s") },
 
 	{ "WAVE_STALE", "% of % orders are no longer allocated",
 	  N_("Wave out of date: %s of %s orders are no longer allocated") },
@@ -257,6 +283,13 @@ static const struct refusal_format formats[] = {
 	  N_("Wrong lot: expected %s (exp %s), scanned unknown lot %s") },
 	{ "WRONG_LOT", "order % holds lot(s) % of %, not %",
 	  N_("Wrong lot: order %s holds lot(s) %s of %s, not %s") },
+
+	/* "Wrong PIN: 4 of 5" still fits a 20-column gun */
+	{ "WRONG_PIN", "wrong PIN (% of % tries left)",
+	  N_("Wrong PIN: %s of %s tries left") },
+	/* the fifth in a row, which locks */
+	{ "WRONG_PIN", "wrong PIN: user % is locked until %",
+	  N_("Wrong PIN, locked: %s until %s") },
 
 	{ "WRONG_SKU", "expected %, scanned %",
 	  N_("Wrong item: expected %s, scanned %s") },

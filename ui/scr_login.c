@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/floor.h"
 #include "ui/i18n.h"
 #include "ui/keys.h"
 #include "ui/layout.h"
@@ -255,8 +256,12 @@ static unsigned on_result(struct login *l, const struct ui_db_result *db,
 	if (db->tag != LOGIN_TAG_LOGIN || l->state != LOGIN_WAIT)
 		return UI_IGNORED;
 	if (db->err != WH_OK || !r) {
-		set_error(l, db->msg && db->msg[0] ? db->msg
-						  : _("Login failed"));
+		struct floor_msg m;
+
+		/* a refusal ("WRONG_PIN: ...") in the user's language, as on
+		 * the floor screens; anything else in the database's words */
+		floor_msg_db(&m, db->msg, _("Login failed"));
+		set_error(l, m.text);
 		l->state = LOGIN_PIN;
 		ui_fx_beep(fx, false);
 		return UI_HANDLED | UI_REDRAW;

@@ -15,8 +15,9 @@
  *                 quits the loop with UI_QUIT_LOGOUT.
  * A refusal (wrong PIN, locked user, unknown badge, database down) shows
  * the database's message on the status line with an error beep, keeps the
- * badge and asks for the PIN again. The PIN is never drawn, and is wiped
- * from the state as soon as the request is made.
+ * badge and asks for the PIN again; a coded one ("WRONG_PIN: ...") in the
+ * user's language, as floor_msg_db() words it (ui/floor.h). The PIN is
+ * never drawn, and is wiped from the state as soon as the request is made.
  *
  * Layouts: 20x16 (labels above fields), 40x8 and smaller heights (label
  * and field on one row), 80x24 (a box in the middle).

@@ -1,8 +1,9 @@
 /*
- * test_login.c - wharf.login and wharf.logout (0003_login.sql) against a
- * real PostgreSQL: success, wrong PIN, lockout after five, a locked user
- * with the right PIN, unknown badge, the audit trail, and that a CALL
- * inside a transaction block cannot probe PINs.
+ * test_login.c - wharf.login and wharf.logout (0003_login.sql, their
+ * refusals coded by 0016_login_codes.sql) against a real PostgreSQL:
+ * success, wrong PIN, lockout after five, a locked user with the right
+ * PIN, unknown badge, the audit trail, and that a CALL inside a
+ * transaction block cannot probe PINs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,6 +55,11 @@ static enum wh_err login(const char *who, const char *pin,
 		       "NULL, NULL, NULL)", 3, p, r, err);
 }
 
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 static int64_t count_audit(const char *login_name, const char *action)
 {
 	char sql[512];
@@ -100,7 +106,8 @@ static void test_wrong_pin_then_reset(void **unused)
 	assert_int_equal(login("U1002", "9999", "SH-HH-01", NULL, &err),
 			 WH_ERR_REFUSED);
 	assert_string_equal(err.sqlstate, "P0001");
-	assert_string_equal(err.msg, "wrong PIN (4 of 5 tries left)");
+	assert_string_equal(err.msg,
+			    "WRONG_PIN: wrong PIN (4 of 5 tries left)");
 	assert_int_equal(login("U1002", "", "SH-HH-01", NULL, &err),
 			 WH_ERR_REFUSED);
 	assert_int_equal(th_int(db, "SELECT failed_logins FROM wharf.app_user"
@@ -129,8 +136,8 @@ static void test_lockout(void **unused)
 				"IS NULL"), 1);
 	assert_int_equal(login("U1003", "0000", "SH-HH-01", NULL, &err),
 			 WH_ERR_REFUSED);
-	assert_non_null(strstr(err.msg, "wrong PIN: user picker3 is locked "
-				"until 20"));
+	assert_true(starts_with(err.msg, "WRONG_PIN: wrong PIN: user picker3 "
+				"is locked until 20"));
 	assert_int_equal(th_int(db, "SELECT count(*) FROM wharf.app_user "
 				"WHERE login = 'picker3' AND locked_until "
 				"BETWEEN now() + interval '14 minutes' AND "
@@ -139,7 +146,8 @@ static void test_lockout(void **unused)
 	assert_int_equal(login("U1003", "1234", "SH-HH-01", NULL, &err),
 			 WH_ERR_REFUSED);
 	assert_string_equal(err.sqlstate, "P0001");
-	assert_non_null(strstr(err.msg, "user picker3 is locked until 20"));
+	assert_true(starts_with(err.msg, "USER_LOCKED: user picker3 is locked "
+				"until 20"));
 	assert_int_equal(count_audit("picker3", "login_failed"), 5);
 	assert_int_equal(count_audit("picker3", "login_refused"), 1);
 	assert_int_equal(count_audit("picker3", "login"), 0);
@@ -162,14 +170,16 @@ static void test_unknown(void **unused)
 	(void)unused;
 	assert_int_equal(login("U9999", "1234", "SH-HH-01", NULL, &err),
 			 WH_ERR_REFUSED);
-	assert_string_equal(err.msg, "unknown badge or login: U9999");
+	assert_string_equal(err.msg, "UNKNOWN_BADGE: unknown badge or login: "
+			    "U9999");
 	assert_int_equal(th_int(db, "SELECT count(*) FROM wharf.audit_log "
 				"WHERE action = 'login_refused' AND user_id "
 				"IS NULL AND detail->>'who' = 'U9999' AND "
 				"detail->>'reason' = 'unknown badge'"), 1);
 	assert_int_equal(login("U1001", "1234", "NOPE-01", NULL, &err),
 			 WH_ERR_REFUSED);
-	assert_string_equal(err.msg, "unknown station NOPE-01");
+	assert_string_equal(err.msg, "UNKNOWN_STATION: unknown station "
+			    "NOPE-01");
 }
 
 static void test_no_probing_in_a_transaction(void **unused)

@@ -7,7 +7,7 @@
  * migration defined them) and fails naming each one that no row of the
  * table covers: a refusal added to sql/migrations/ without a translation
  * is caught here. Then a few refusals raised for real by the engine come
- * out translated.
+ * out translated, the login's among them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -200,6 +200,72 @@ static void expect_translated(enum wh_err rc, const struct wh_error *err,
 		assert_string_equal(buf, want);
 }
 
+/*
+ * A login or logout refused for real (0016_login_codes.sql), as the login
+ * screen gets it: want is what it shows, or the start of it (prefix).
+ */
+static void expect_login_refused(struct db *db, const char *sql,
+				 const char *a, const char *b, const char *c,
+				 const char *want, bool prefix)
+{
+	const char *p[] = { a, b, c };
+	char buf[WH_ERROR_MSG_MAX];
+	struct wh_error err;
+	enum wh_err rc;
+
+	rc = db_exec(db, sql, 3, p, NULL, &err);
+	if (rc != WH_ERR_REFUSED)
+		fail_msg("%s(%s, %s, %s): expected a refusal, got %s (%s)",
+			 sql, a, b, c, wh_err_name(rc), err.msg);
+	assert_string_equal(err.sqlstate, "P0001");
+	if (!refusal_translate(err.msg, buf, sizeof(buf)))
+		fail_msg("\"%s\" is not translated", err.msg);
+	if (prefix ? strncmp(buf, want, strlen(want)) : strcmp(buf, want))
+		fail_msg("\"%s\" came out \"%s\", not \"%s\"", err.msg, buf,
+			 want);
+}
+
+static void test_live_login_refusals(void **unused)
+{
+	static const char login[] = "CALL wharf.login($1, $2, $3, NULL, "
+				    "NULL, NULL, NULL, NULL, NULL)";
+	static const char logout[] = "SELECT wharf.logout($1, $2, $3)";
+	char conninfo[CONN], uid[32];
+	struct db *db;
+
+	(void)unused;
+	db = ef_open("refusal_login", conninfo, sizeof(conninfo));
+	th_exec(db, "UPDATE wharf.app_user SET pin_hash = "
+		"public.crypt('1234', public.gen_salt('bf', 4))");
+	expect_login_refused(db, login, "p1", "9999", "H1",
+			     "Wrong PIN: 4 of 5 tries left", false);
+	expect_login_refused(db, login, "NOBODY", "1234", "H1",
+			     "Unknown badge NOBODY", false);
+	expect_login_refused(db, login, "p1", "1234", "NOPE-01",
+			     "Unknown station NOPE-01", false);
+	th_exec(db, "UPDATE wharf.app_user SET active = false "
+		"WHERE login = 'k1'");
+	expect_login_refused(db, login, "k1", "1234", "H1",
+			     "Inactive user k1", false);
+	/* the fifth wrong PIN in a row locks, the right one then too */
+	th_exec(db, "UPDATE wharf.app_user SET failed_logins = 4 "
+		"WHERE login = 'p2'");
+	expect_login_refused(db, login, "p2", "9999", "H1",
+			     "Wrong PIN, locked: p2 until 20", true);
+	expect_login_refused(db, login, "p2", "1234", "H1",
+			     "Locked: p2 until 20", true);
+	snprintf(uid, sizeof(uid), "%lld", (long long)ef_user(db, "p1"));
+	expect_login_refused(db, logout, "999999", "H1", "user",
+			     "Unknown user 999999", false);
+	expect_login_refused(db, logout, uid, "NOPE-01", "user",
+			     "Unknown station NOPE-01", false);
+	expect_login_refused(db, logout, uid, "H1", "bogus",
+			     "Bad logout reason: must be user, idle or exit",
+			     false);
+	db_close(db);
+	th_drop_db("refusal_login");
+}
+
 /* Refusals raised for real, as the station gets them. */
 static void test_live_refusals(void **unused)
 {
@@ -267,6 +333,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_raised_format_is_covered),
 		cmocka_unit_test(test_live_refusals),
+		cmocka_unit_test(test_live_login_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,7 @@ make_db
 start 20 16 "$(station --lang en)"
 wait_for "wharf login"
 login picker1 9999
-wait_for "wrong PIN (4 of 5"
+wait_for "Wrong PIN: 4 of 5"     # WRONG_PIN, through ui/refusal.c
 screen_has_not "9999"
 keys Escape
 login U1001 1234

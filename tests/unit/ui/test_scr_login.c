@@ -162,23 +162,38 @@ static void test_refusals(void **unused)
 	type(st, "9999", &fx);
 	key(st, UI_KEY_ENTER, &fx);
 	ui_effects_clear(&fx);
-	answer(st, WH_ERR_REFUSED, "wrong PIN (4 of 5 tries left)", NULL,
-	       &fx);
+	/* the database's refusal, through the table of ui/refusal.c */
+	answer(st, WH_ERR_REFUSED, "WRONG_PIN: wrong PIN (4 of 5 tries left)",
+	       NULL, &fx);
 	assert_int_equal(login_state(st), LOGIN_PIN);
 	assert_string_equal(login_badge(st), "picker1");
-	assert_string_equal(login_status(st), "wrong PIN (4 of 5 tries left)");
+	assert_string_equal(login_status(st), "Wrong PIN: 4 of 5 tries left");
 	assert_non_null(ui_effects_find(&fx, UI_FX_BEEP_ERR));
 	ui_effects_clear(&fx);
 	type(st, "1234", &fx);
 	key(st, UI_KEY_ENTER, &fx);
 	answer(st, WH_ERR_REFUSED,
-	       "user picker1 is locked until 2026-11-25 16:38\x1b]0;x\x07",
-	       NULL, &fx);
+	       "USER_LOCKED: user picker1 is locked until 2026-11-25 "
+	       "16:38\x1b]0;x\x07", NULL, &fx);
 	assert_string_equal(login_status(st),
-			    "user picker1 is locked until 2026-11-25 16:38");
+			    "Locked: picker1 until 2026-11-25 16:38");
 	d = draw(st, 80, 24);
-	assert_non_null(strstr(d, "locked until 2026-11-25 16:38"));
+	assert_non_null(strstr(d, "Locked: picker1 until 2026-11-25 16:38"));
 	free(d);
+	/* not a refusal: the database's words, made safe */
+	ui_effects_clear(&fx);
+	type(st, "1234", &fx);
+	key(st, UI_KEY_ENTER, &fx);
+	answer(st, WH_ERR_DB, "server closed the connection\x1b[2J", NULL,
+	       &fx);
+	assert_string_equal(login_status(st), "server closed the connection");
+	assert_int_equal(login_state(st), LOGIN_PIN);
+	/* no words at all */
+	ui_effects_clear(&fx);
+	type(st, "1234", &fx);
+	key(st, UI_KEY_ENTER, &fx);
+	answer(st, WH_ERR_DB, "", NULL, &fx);
+	assert_string_equal(login_status(st), "Login failed");
 	/* Esc goes back to the badge, empty */
 	key(st, UI_KEY_ESC, &fx);
 	assert_int_equal(login_state(st), LOGIN_BADGE);
