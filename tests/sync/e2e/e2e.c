@@ -195,6 +195,22 @@ void e2e_fault_spent(const char *kind)
 	json_decref(j);
 }
 
+/* WHARF_E2E_WORKERS, read once, so every run of the sync in a test
+ * (once, quiet or threaded) syncs the same number of shops at once. */
+int e2e_workers(void)
+{
+	static int workers = -1;
+
+	if (workers < 0) {
+		const char *v = getenv("WHARF_E2E_WORKERS");
+
+		workers = v ? (int)strtol(v, NULL, 10) : 0;
+		if (workers < 0)
+			workers = 0;
+	}
+	return workers;
+}
+
 static void config(struct sync_config *cfg, struct sync_stats *st)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -208,6 +224,7 @@ static void config(struct sync_config *cfg, struct sync_stats *st)
 	cfg->stats = st;
 	cfg->log = getenv("WHARF_E2E_LOG") ? stderr : NULL;
 	cfg->log_level = SYNC_LOG_DEBUG;
+	cfg->workers = e2e_workers();
 }
 
 void e2e_run_once(struct sync_stats *st)
@@ -280,7 +297,8 @@ int64_t e2e_q1(struct db *db, const char *fmt, ...)
 }
 
 /* One row per difference between the simulator (the JSON array $1) and
- * wharf's platform orders; the first is described. */
+ * wharf's platform orders; the first ten are described, a missing order
+ * with its modification time so the window that lost it can be found. */
 static const char compare_sql[] =
 	"WITH sim AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS "
 	"  s(shop text, id text, state text, refund_requested boolean, "
@@ -293,7 +311,8 @@ static const char compare_sql[] =
 	"  WHERE o.raw IS NOT NULL), "
 	"d AS (SELECT coalesce(sim.shop, wh.shop) || ' ' || "
 	"  coalesce(sim.id, wh.id) || ': ' || CASE "
-	"  WHEN wh.id IS NULL THEN 'not in wharf' "
+	"  WHEN wh.id IS NULL THEN format('not in wharf (modified %s, %s)', "
+	"    sim.modified, sim.state) "
 	"  WHEN sim.id IS NULL THEN 'in wharf, not on the platform' "
 	"  WHEN wh.modified IS DISTINCT FROM sim.modified THEN "
 	"    format('wharf has the version of %s, the platform %s', "
@@ -311,7 +330,9 @@ static const char compare_sql[] =
 	"    format('shipped on the platform, %s in wharf', wh.state) "
 	"  END AS why FROM sim FULL JOIN wh "
 	"  ON wh.shop = sim.shop AND wh.id = sim.id) "
-	"SELECT count(*) FILTER (WHERE why IS NOT NULL), min(why), "
+	"SELECT count(*) FILTER (WHERE why IS NOT NULL), "
+	"  (SELECT string_agg(why, '; ') FROM (SELECT why FROM d WHERE why "
+	"   IS NOT NULL ORDER BY why LIMIT 10) f), "
 	"  (SELECT count(*) FROM sim) FROM d";
 
 long e2e_compare_orders(struct db *db, long *total, char *why, size_t n)

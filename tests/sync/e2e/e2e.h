@@ -57,6 +57,10 @@ void e2e_faults_all_fired(void);
  * rule is removed). */
 void e2e_fault_spent(const char *kind);
 
+/* The sync's workers in every run here: WHARF_E2E_WORKERS, or 0 (the
+ * sync's default) when it is not set. */
+int e2e_workers(void);
+
 /* One pass of the sync over every shop (cfg.once). */
 void e2e_run_once(struct sync_stats *st);
 /* Passes until one pushes nothing (at most max); the stats of them all
@@ -84,7 +88,7 @@ int64_t e2e_q1(struct db *db, const char *fmt, ...)
  * cancelled or has a refund requested, on hold while unpaid, in the flow
  * while paid, shipped when shipped; and wharf holds no platform order
  * the simulator does not. Returns the number of differences and
- * describes the first in why. *total: the simulator's order count.
+ * describes the first ten in why. *total: the simulator's order count.
  */
 long e2e_compare_orders(struct db *db, long *total, char *why, size_t n);
 /* Polls e2e_compare_orders until it finds nothing or timeout_ms passes;

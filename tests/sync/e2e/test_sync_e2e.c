@@ -22,6 +22,9 @@
  *  5. While orders keep arriving, the leader's database connection is
  *     killed; another sync takes over and nothing is lost or duplicated.
  *  6. wharf.verify() is clean.
+ *
+ * The sync runs with WHARF_E2E_WORKERS workers (shops synced at once;
+ * unset: the sync's default).
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -137,8 +140,10 @@ static void step_orders(void)
 	int64_t t0 = e2e_now_ms(), listed = per * E2E_SHOPS + 21;
 	struct e2e_runner r;
 	struct sync_stats st;
-	char why[512];
+	char why[2048], wk[16] = "default";
 
+	if (e2e_workers())
+		snprintf(wk, sizeof(wk), "%d", e2e_workers());
 	for (int b = 0; b < 5; b++) {
 		long c = per / 5 + (b == 4 ? per % 5 : 0);
 
@@ -170,11 +175,11 @@ static void step_orders(void)
 	n2 = change_orders(2);
 	diff = e2e_converge_orders(db, 240000, why, sizeof(why));
 	e2e_runner_stop(&r);
-	fprintf(stderr, "e2e: %ld orders + %ld/%ld changes in %lld ms, %ld "
-		"passes: %ld read, %ld new, %ld updated, %ld intercepted, "
-		"%ld requests, %ld retries, %ld throttled, %ld malformed, "
-		"%ld transport errors, %ld shop passes failed\n",
-		per * E2E_SHOPS, n1, n2, (long long)(e2e_now_ms() - t0),
+	fprintf(stderr, "e2e: %ld orders + %ld/%ld changes in %lld ms, %s "
+		"workers, %ld passes: %ld read, %ld new, %ld updated, %ld "
+		"intercepted, %ld requests, %ld retries, %ld throttled, %ld "
+		"malformed, %ld transport errors, %ld shop passes failed\n",
+		per * E2E_SHOPS, n1, n2, (long long)(e2e_now_ms() - t0), wk,
 		r.st.passes, r.st.orders_seen, r.st.inserted, r.st.updated,
 		r.st.intercepted, r.st.http.requests, r.st.http.retries,
 		r.st.http.throttled, r.st.http.malformed,
@@ -560,7 +565,7 @@ static void step_failover(const struct shipped *s, size_t nship)
 	struct e2e_runner a, b;
 	long per_batch = norders / 16 / E2E_SHOPS / 8, diff, total;
 	int64_t pid, before, t0 = e2e_now_ms();
-	char why[512];
+	char why[2048];
 	int batch = 0;
 	struct sync_stats st = { 0 };
 
