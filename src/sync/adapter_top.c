@@ -173,74 +173,40 @@ static enum wh_err fullinfo(struct sync_ctx *c, struct sync_shop *s,
 	return rc;
 }
 
-static enum wh_err deliver(struct sync_ctx *c, struct sync_shop *s,
-			   struct sync_order_list *list, json_t *root,
-			   bool last, sync_page_fn page, void *ctx,
-			   struct wh_error *err)
+/*
+ * One page of the window with every order complete: an order the list
+ * sent without lines is replaced by its fullinfo (and so is its raw
+ * copy). The walker reads page 1 twice, so such an order there is asked
+ * for twice; the list sends lines for all but a few.
+ */
+static enum wh_err list_full(struct sync_ctx *c, struct sync_shop *s,
+			     const struct sync_window *w, long page,
+			     struct sync_order_list *list, json_t **root,
+			     struct wh_error *err)
 {
-	json_t *raw = top_trades(root);
-	enum wh_err rc = WH_OK;
+	enum wh_err rc = list_page(c, s, w, page, list, root, err);
+	json_t *raw;
 
+	if (rc)
+		return rc;
+	raw = top_trades(*root);
 	if (raw && json_array_size(raw) != list->n)
 		raw = NULL;
 	for (size_t i = 0; !rc && i < list->n; i++)
 		if (!list->v[i].nlines && !list->v[i].error)
 			rc = fullinfo(c, s, list, i, raw, err);
-	if (!rc)
-		rc = page(ctx, list, raw, last, err);
 	return rc;
 }
 
+/* The window walked backwards like every paged platform's, so an order
+ * that enters it or moves to its front while it is read makes the walk
+ * start again rather than push older ones past the pages read. */
 static enum wh_err top_fetch(struct sync_ctx *c, struct sync_shop *s,
 			     const struct sync_window *w, sync_page_fn page,
 			     void *ctx, struct wh_error *err)
 {
-	struct sync_order_list first;
-	json_t *root = NULL;
-	long pages;
-	enum wh_err rc;
-
-	sync_order_list_init(&first);
-	rc = list_page(c, s, w, 1, &first, &root, err);
-	if (rc)
-		goto out;
-	pages = first.total > 0 ?
-		(long)((first.total + TOP_PAGE_SIZE - 1) / TOP_PAGE_SIZE) : 1;
-	if (first.total < 0 && first.has_next)
-		pages = 2;
-	/*
-	 * Last page first, back to page 2, then page 1 read again: orders
-	 * changed meanwhile leave the window and the rest shift towards
-	 * page 1, so the page 1 read first (for the total) may no longer
-	 * hold what is at its end now.
-	 */
-	for (long p = pages; p >= 2; p--) {
-		struct sync_order_list l;
-		json_t *r = NULL;
-
-		sync_order_list_init(&l);
-		rc = list_page(c, s, w, p, &l, &r, err);
-		if (!rc)
-			rc = deliver(c, s, &l, r, false, page, ctx, err);
-		json_decref(r);
-		sync_order_list_free(&l);
-		if (rc)
-			goto out;
-	}
-	if (pages >= 2) {
-		json_decref(root);
-		root = NULL;
-		sync_order_list_free(&first);
-		sync_order_list_init(&first);
-		rc = list_page(c, s, w, 1, &first, &root, err);
-		if (rc)
-			goto out;
-	}
-	rc = deliver(c, s, &first, root, true, page, ctx, err);
-out:
-	json_decref(root);
-	sync_order_list_free(&first);
-	return rc;
+	return sync_walk_backwards(c, s, w, 1, TOP_PAGE_SIZE, list_full,
+				   top_trades, page, ctx, err);
 }
 
 /* A TOP answer to a push: error envelope words, or OK. */
