@@ -397,11 +397,13 @@ enum sim_fault_kind {
 	SIM_FAULT_DUPLICATE_PAGE,
 	SIM_FAULT_OUT_OF_ORDER,
 	SIM_FAULT_CLOCK_SKEW,
+	SIM_FAULT_HOLD,
 };
 
 struct sim_fault_hit {
 	enum sim_fault_kind kind;
 	int64_t delay_ms;
+	uint64_t releases; /* hold: faults_release() calls when taken */
 };
 
 enum wh_err faults_init(void);
@@ -426,6 +428,17 @@ json_t *faults_json(void);
 void faults_take(const struct sim_shop *s, struct sim_fault_hit *hit);
 /* The paging fault (duplicate_page, out_of_order) for a list, if any. */
 void faults_take_paging(const struct sim_shop *s, struct sim_fault_hit *hit);
+/*
+ * A hold: waits until faults_release() is called after the hit was taken,
+ * or hit->delay_ms (default SIM_HOLD_MAX_MS) passes, or the simulator
+ * stops. A test holds one request of a walk, changes the platform, and
+ * releases it: the request then answers from the changed state, however
+ * slowly the test ran meanwhile.
+ */
+#define SIM_HOLD_MAX_MS 60000
+void faults_hold(const struct sim_fault_hit *hit);
+/* Lets every held request go on. */
+void faults_release(void);
 
 /* ---- paging (sim_store.c) ---- */
 

@@ -11,6 +11,7 @@
  *   POST   /_sim/orders/{shop}/{id}/cancel | refund | pay
  *   POST   /_sim/faults {"shop","kind","count"|"probability","delay_ms"}
  *   GET    /_sim/faults,  DELETE /_sim/faults
+ *   POST   /_sim/faults/release   held requests (kind "hold") go on
  *   GET    /_sim/shipments?shop=,  GET /_sim/stock?shop=,  GET /_sim/stats
  *   POST   /_sim/limits {"shop"|"*","op","rate","burst"}, DELETE resets
  */
@@ -270,7 +271,7 @@ static void add_fault(struct sim_req *req, struct sim_resp *resp)
 	if (!json_is_object(body) || k == SIM_FAULT_NONE) {
 		err(resp, 400, "kind must be one of 429 500 503 slow timeout "
 			       "malformed truncated duplicate_page "
-			       "out_of_order clock_skew");
+			       "out_of_order clock_skew hold");
 		goto out;
 	}
 	if (shop && strcmp(shop, "*") && !store_shop(shop)) {
@@ -388,6 +389,10 @@ void control_handle(struct sim_req *req, const char *path,
 		} else {
 			resp_json(resp, 200, faults_json());
 		}
+	} else if (ns == 2 && !strcmp(seg[0], "faults") &&
+		   !strcmp(seg[1], "release") && !strcmp(m, "POST")) {
+		faults_release();
+		resp_json(resp, 200, json_pack("{s:b}", "ok", 1));
 	} else if (ns == 1 && !strcmp(seg[0], "shipments")) {
 		const struct sim_shop *s = shop_arg(req, &bad);
 

@@ -5,6 +5,10 @@
  * the next N matching requests, then is spent) or a probability per
  * request (drawn from a stream seeded by --seed, so runs repeat). Rules
  * are tried in the order they were added; the first that fires wins.
+ *
+ * A "hold" keeps its request waiting until POST /_sim/faults/release (or
+ * its delay_ms) and then answers it normally, so a test can change the
+ * platform at a known point of a client's walk without racing it.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -30,6 +34,7 @@ static struct {
 	size_t cap;
 	int next_id;
 	uint64_t draws;
+	uint64_t releases; /* faults_release() calls so far */
 } F = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static const char *const kind_names[] = {
@@ -44,6 +49,7 @@ static const char *const kind_names[] = {
 	[SIM_FAULT_DUPLICATE_PAGE] = "duplicate_page",
 	[SIM_FAULT_OUT_OF_ORDER] = "out_of_order",
 	[SIM_FAULT_CLOCK_SKEW] = "clock_skew",
+	[SIM_FAULT_HOLD] = "hold",
 };
 
 enum wh_err faults_init(void)
@@ -197,6 +203,9 @@ static void take(const struct sim_shop *s, bool paging,
 	hit->kind = SIM_FAULT_NONE;
 	hit->delay_ms = 0;
 	pthread_mutex_lock(&F.mu);
+	/* Read with the rule taken: a release the test sends after it saw
+	 * the rule fire is always a later one. */
+	hit->releases = F.releases;
 	for (size_t i = 0; i < F.n; i++) {
 		struct rule *r = &F.v[i];
 		bool fire;
@@ -240,4 +249,31 @@ void faults_take(const struct sim_shop *s, struct sim_fault_hit *hit)
 void faults_take_paging(const struct sim_shop *s, struct sim_fault_hit *hit)
 {
 	take(s, true, hit);
+}
+
+static uint64_t releases(void)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&F.mu);
+	n = F.releases;
+	pthread_mutex_unlock(&F.mu);
+	return n;
+}
+
+void faults_hold(const struct sim_fault_hit *hit)
+{
+	int64_t left = hit->delay_ms > 0 ? hit->delay_ms : SIM_HOLD_MAX_MS;
+
+	while (left > 0 && !sim_stopping() && releases() == hit->releases) {
+		sim_sleep_ms(10);
+		left -= 10;
+	}
+}
+
+void faults_release(void)
+{
+	pthread_mutex_lock(&F.mu);
+	F.releases++;
+	pthread_mutex_unlock(&F.mu);
 }

@@ -11,6 +11,7 @@
  * The first line on stdout is "LISTENING 127.0.0.1:PORT".
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -258,6 +259,9 @@ static bool pre_fault(struct sim_req *req, const struct sim_platform_ops *ops,
 	case SIM_FAULT_SLOW:
 		sim_sleep_ms(hit->delay_ms ? hit->delay_ms : 2000);
 		return false;
+	case SIM_FAULT_HOLD:
+		faults_hold(hit);
+		return false;
 	case SIM_FAULT_TIMEOUT:
 		/* Hold the request longer than a client waits, then hang
 		 * up without an answer. */
@@ -421,7 +425,7 @@ static void usage(FILE *f)
 	      "[,delay_ms=N]\n"
 	      "kinds: 429 500 503 slow timeout malformed truncated "
 	      "duplicate_page\n"
-	      "       out_of_order clock_skew\n", f);
+	      "       out_of_order clock_skew hold\n", f);
 }
 
 struct args {
@@ -541,6 +545,39 @@ static bool write_pidfile(const char *path)
 	return fclose(f) == 0;
 }
 
+/*
+ * A listening socket on 127.0.0.1:want (0: the kernel picks), and in
+ * *port the port it got. Made here rather than by libmicrohttpd so that
+ * sim_cfg.port is written before the server's threads start: handlers
+ * read it without a lock. -1 on failure (errno says why).
+ */
+static int listen_loopback(long long want, unsigned *port)
+{
+	struct sockaddr_in addr;
+	socklen_t len = sizeof(addr);
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			0);
+
+	if (fd < 0)
+		return -1;
+	/* As libmicrohttpd sets on its own: a restarted simulator gets its
+	 * fixed port back at once. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)want);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    listen(fd, SOMAXCONN) ||
+	    getsockname(fd, (struct sockaddr *)&addr, &len)) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(addr.sin_port);
+	return fd;
+}
+
 /* Background orders: rate per minute per shop, as a running carry. */
 static void generate(double *carry, int64_t dt_ms, int64_t now_ms)
 {
@@ -559,13 +596,11 @@ static void generate(double *carry, int64_t dt_ms, int64_t now_ms)
 int main(int argc, char **argv)
 {
 	struct args a = { 0, 0, NULL, false };
-	const union MHD_DaemonInfo *info;
-	struct sockaddr_in addr;
 	struct MHD_Daemon *d;
 	double carry[SIM_SHOPS] = { 0 };
 	int64_t last;
 	sigset_t set;
-	int rc;
+	int rc, fd;
 
 	faults_init();
 	rc = parse_args(argc, argv, &a);
@@ -587,30 +622,34 @@ int main(int argc, char **argv)
 	/* Handler threads inherit the mask; only main takes signals. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons((uint16_t)a.port);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = listen_loopback(a.port, &sim_cfg.port);
+	if (fd < 0) {
+		fprintf(stderr, "wharf-platform-sim: cannot listen on "
+				"127.0.0.1:%lld: %s\n", a.port,
+			strerror(errno));
+		store_fini();
+		faults_fini();
+		return 1;
+	}
+	/* libmicrohttpd takes the socket over and closes it when stopped. */
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 				     MHD_USE_THREAD_PER_CONNECTION |
 				     MHD_USE_POLL |
 				     (sim_cfg.verbose ? MHD_USE_ERROR_LOG : 0),
 			     0, NULL, NULL, on_request, NULL,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     MHD_OPTION_LISTEN_SOCKET, fd,
 			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
 			     MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, "wharf-platform-sim: cannot listen on "
-				"127.0.0.1:%lld\n", a.port);
+		fprintf(stderr, "wharf-platform-sim: cannot serve on "
+				"127.0.0.1:%u\n", sim_cfg.port);
 		store_fini();
 		faults_fini();
 		return 1;
 	}
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	sim_cfg.port = info ? info->port : (unsigned)a.port;
 	if (a.pidfile && !write_pidfile(a.pidfile))
 		fprintf(stderr, "wharf-platform-sim: cannot write %s\n",
 			a.pidfile);
