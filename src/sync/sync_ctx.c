@@ -363,8 +363,13 @@ enum wh_err sync_call(struct sync_ctx *c, struct sync_shop *s,
 			c->count.retries++;
 			sync_log(c, SYNC_LOG_DEBUG, "%s: %s; retry in %lld ms",
 				 s->code, s->last_error, (long long)d);
+			/* Stopping: say so, not that every try was made. */
 			if (!sync_sleep(c, d))
-				break;
+				return wh_error_set(err, WH_ERR_RETRY,
+						    "%s: stopping after %d of "
+						    "%d tries: %s", s->code,
+						    a + 1, attempts,
+						    s->last_error);
 		}
 	}
 	return wh_error_set(err, WH_ERR_RETRY, "%s: gave up after %d tries: "
@@ -676,7 +681,7 @@ static enum wh_err walk_once(struct sync_ctx *c, struct sync_shop *s,
 {
 	struct sync_order_list first;
 	json_t *root = NULL;
-	long pages;
+	long pages = 1;
 	int64_t total, newest;
 	enum wh_err rc;
 

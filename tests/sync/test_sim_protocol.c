@@ -10,14 +10,18 @@
  * the platform's envelope, an over-wide window is refused, paging visits
  * every order exactly once, a shipment and a stock update are recorded,
  * injected 429 and 500 faults come back once and then stop, and a
- * cancelled order shows as cancelled on the next list.
+ * cancelled order shows as cancelled on the next list. A held request
+ * waits for its release and answers from the state of that moment.
  *
  * The simulator is killed by pid in the group teardown, also when a
  * test fails.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1478,6 +1482,105 @@ static void test_woo(void **state)
 	json_decref(ids);
 }
 
+/* ---- a held request ---- */
+
+struct held {
+	char *url;
+	const char *const *headers; /* NULL-terminated */
+	struct http h;
+	atomic_bool done;
+};
+
+/* GET x->url on a thread of its own: no cmocka assertion here, off the
+ * test's thread. */
+static void *held_get(void *p)
+{
+	struct held *x = p;
+	struct curl_slist *hl = NULL;
+	CURL *c = curl_easy_init();
+
+	x->h.rc = CURLE_FAILED_INIT;
+	if (c) {
+		for (size_t i = 0; x->headers[i]; i++)
+			hl = curl_slist_append(hl, x->headers[i]);
+		curl_easy_setopt(c, CURLOPT_URL, x->url);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &x->h);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		x->h.rc = curl_easy_perform(c);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &x->h.status);
+		curl_slist_free_all(hl);
+		curl_easy_cleanup(c);
+	}
+	atomic_store(&x->done, true);
+	return NULL;
+}
+
+/* Whether a rule of that kind is still set (a spent one is removed). */
+static bool rule_left(const char *kind)
+{
+	json_t *j = ctl("GET", "/faults", NULL), *r;
+	size_t k;
+	bool left = false;
+
+	json_array_foreach(json_object_get(j, "faults"), k, r)
+		if (!strcmp(json_string_value(json_object_get(r, "kind")),
+			    kind))
+			left = true;
+	json_decref(j);
+	return left;
+}
+
+/* A "hold" keeps a Woo list until POST /_sim/faults/release and then
+ * answers it: an order made while it waited is on it. */
+static void test_hold(void **state)
+{
+	char *auth = NULL, ah[256], after[32];
+	const char *hs[] = { ah, NULL };
+	struct held x;
+	struct sync_order_list l;
+	pthread_t t;
+	json_t *ids;
+	int i;
+
+	(void)state;
+	memset(&x, 0, sizeof(x));
+	atomic_init(&x.done, false);
+	assert_int_equal(sync_woo_basic_auth("ck_demo_woo_eu",
+					     "cs_demo_woo_eu", &auth, NULL),
+			 WH_OK);
+	snprintf(ah, sizeof(ah), "Authorization: %s", auth);
+	sync_params_wipe_free(auth, strlen(auth));
+	fmt_iso(time(NULL) - 600, after, sizeof(after));
+	after[19] = '\0'; /* Woo dates carry no zone */
+	/* Newest first: the order made during the hold is on page 1. */
+	x.url = url("/%s/wp-json/wc/v3/orders?modified_after=%s"
+		    "&dates_are_gmt=true&per_page=100&orderby=modified"
+		    "&order=desc", WOO_SHOP, after);
+	x.headers = hs;
+	fault(WOO_SHOP, "hold", 1);
+	assert_int_equal(pthread_create(&t, NULL, held_get, &x), 0);
+	for (i = 0; i < 2000 && rule_left("hold"); i++)
+		usleep(10000);
+	assert_false(rule_left("hold"));
+	/* It arrived, and nothing ends its wait but the release (or a
+	 * minute): no answer yet. */
+	assert_false(atomic_load(&x.done));
+	ids = create_orders(WOO_SHOP, 1);
+	json_decref(ctl("POST", "/faults/release", ""));
+	pthread_join(t, NULL);
+	assert_int_equal(x.h.status, 200);
+	sync_order_list_init(&l);
+	parse_ok(SYNC_PLATFORM_WOO, &x.h, &l);
+	assert_non_null(find(&l, json_string_value(json_array_get(ids, 0))));
+	sync_order_list_free(&l);
+	http_free(&x.h);
+	free(x.url);
+	json_decref(ids);
+}
+
 /* The counters saw the rejections and the faults. */
 static void test_stats(void **state)
 {
@@ -1564,6 +1667,7 @@ int main(void)
 		cmocka_unit_test(test_amazon),
 		cmocka_unit_test(test_shopify),
 		cmocka_unit_test(test_woo),
+		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_stats),
 	};
 

@@ -61,11 +61,24 @@ void e2e_fault_spent(const char *kind);
  * sync's default) when it is not set. */
 int e2e_workers(void);
 
-/* One pass of the sync over every shop (cfg.once). */
+/* The sync's HTTP timeout in every run here: 1500 ms unless a test sets
+ * it before running the sync (a test that holds a request on the
+ * simulator raises it, so the held request is answered, not sent again). */
+extern long e2e_http_timeout_ms;
+
+/* One pass of the sync over every shop (cfg.once), 10 tries a request. */
 void e2e_run_once(struct sync_stats *st);
-/* Passes until one pushes nothing (at most max); the stats of them all
- * are added into *st when st is not NULL. */
-void e2e_run_quiet(int max, struct sync_stats *st);
+/* The same with max_attempts tries a request. */
+void e2e_run_once_tries(struct sync_stats *st, int max_attempts);
+/*
+ * Passes until one pushes nothing and no outbox row is left to push (at
+ * most max pushing passes in a row): a push that failed, or was cut short
+ * when a sync stopped, is waited for until it falls due, up to
+ * E2E_QUIET_WAIT_MS in all. The stats of them all are added into *st when
+ * st is not NULL.
+ */
+#define E2E_QUIET_WAIT_MS 150000
+void e2e_run_quiet(struct db *db, int max, struct sync_stats *st);
 
 /* The sync loop in a thread, as a station or `wharf sync` runs it. */
 struct e2e_runner {

@@ -465,11 +465,22 @@ static void step_ships(struct shipped *s, size_t n)
 					(long long)s[i].outbox, s[i].tracking,
 					s[i].carrier), 1);
 
-	/* Half the platforms' answers are cut off: the platform shipped,
-	 * wharf did not hear it and pushes again. */
+	/*
+	 * Half the platforms' answers are cut off: the platform shipped,
+	 * wharf did not hear it and pushes again. Each request is retried
+	 * until its answer arrives whole, so nothing is lost or shipped
+	 * twice. The point is the retrying, not the size of the budget: at
+	 * 10 tries a request ran out once in 2^10, in 7-20% of passes of
+	 * 70-250 requests; at 30, once in 10^9, while half the answers are
+	 * still cut, nearly every push's among them.
+	 */
 	e2e_fault("truncated", 0.5, 0, 0);
-	e2e_run_once(&st);
+	e2e_run_once_tries(&st, 30);
+	fprintf(stderr, "e2e: a pass with half the answers cut off: %ld "
+		"requests, %ld cut off, %ld shop passes failed\n",
+		st.http.requests, st.http.transport_errors, st.errors);
 	assert_int_equal(st.errors, 0);
+	assert_true(st.http.transport_errors > 0);
 	e2e_faults_all_fired();
 	json_decref(e2e_sim("DELETE", "/_sim/faults", NULL));
 	assert_int_equal(e2e_q1(db, "SELECT count(*) FROM wharf.outbox WHERE "
@@ -625,7 +636,7 @@ static void step_failover(const struct shipped *s, size_t nship)
 	assert_int_equal(th_int(db, "SELECT count(*) FROM wharf.sales_order "
 				    "WHERE raw IS NOT NULL"), total);
 	/* Nothing pushed twice either. */
-	e2e_run_quiet(5, &st);
+	e2e_run_quiet(db, 5, &st);
 	assert_int_equal(st.errors, 0);
 	check_shipments(s, nship);
 	e2e_check_stock(db);
@@ -669,7 +680,7 @@ static void test_sync_end_to_end(void **state)
 	 * promises. */
 	sku = add_stock(&sku_before);
 	assert_true(atp("TB-FLAGSHIP", sku) >= sku_before + 7);
-	e2e_run_quiet(5, &st);
+	e2e_run_quiet(db, 5, &st);
 	assert_int_equal(st.errors, 0);
 	e2e_check_stock(db);
 	assert_true(e2e_q1(db, "SELECT count(*) FROM public.atp_before b JOIN "
