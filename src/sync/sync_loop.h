@@ -64,8 +64,7 @@ struct sync_config {
 	atomic_bool *stop;        /* set to make sync_run return */
 	atomic_bool *is_leader;   /* if not NULL, mirrors leadership */
 	struct sync_stats *stats; /* if not NULL, added to after each pass */
-	int workers;              /* shops synced at once (default 1; more
-				   * is not safe yet, see sync_loop.c) */
+	int workers;              /* shops synced at once (default 4) */
 };
 
 /*
