@@ -155,7 +155,6 @@ void floor_msg_clear(struct floor_msg *m)
 void floor_msg_db(struct floor_msg *m, const char *msg, const char *fallback)
 {
 	char tr[FLOOR_MSG_MAX];
-	const char *p = msg;
 
 	if (!msg || !msg[0]) {
 		floor_msg_set(m, true, "%s", fallback);
@@ -167,12 +166,7 @@ void floor_msg_db(struct floor_msg *m, const char *msg, const char *fallback)
 		return;
 	}
 	/* not a format we know: the engine's English words */
-	while (*p && (isupper((unsigned char)*p) || *p == '_' ||
-		      isdigit((unsigned char)*p)))
-		p++;
-	if (p != msg && p[0] == ':' && p[1] == ' ')
-		msg = p + 2;
-	floor_copy(m->text, sizeof(m->text), msg);
+	floor_copy(m->text, sizeof(m->text), refusal_words(msg));
 	m->err = true;
 }
 

@@ -437,6 +437,13 @@ static size_t code_len(const char *msg)
 	return i && msg[i] == ':' && msg[i + 1] == ' ' ? i : 0;
 }
 
+const char *refusal_words(const char *msg)
+{
+	size_t n = msg ? code_len(msg) : 0;
+
+	return n ? msg + n + 2 : msg;
+}
+
 /* The longest prefix of s[0..n) that fits in cap bytes with a NUL and
  * does not end inside a UTF-8 sequence. */
 static size_t utf8_fit(const char *s, size_t n, size_t cap)

@@ -55,6 +55,10 @@ struct refusal_format {
 /* The table: *n rows, static, in no particular order. */
 const struct refusal_format *refusal_formats(size_t *n);
 
+/* The words of "CODE: words" (after the code and ": "); msg itself when
+ * it has no such code prefix, NULL for NULL. */
+const char *refusal_words(const char *msg);
+
 /* A message taken apart. */
 struct refusal {
 	const struct refusal_format *row;

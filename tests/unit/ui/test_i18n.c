@@ -20,6 +20,8 @@
 #include "ui/i18n.h"
 #include "ui/layout.h"
 
+#include "catalogue.h"
+
 static void test_localedir_order(void **unused)
 {
 	char tmpl[] = "/tmp/wharf-i18n-XXXXXX", buf[PATH_MAX], p[PATH_MAX];
@@ -65,19 +67,6 @@ static void test_localedir_order(void **unused)
 	snprintf(p, sizeof(p), "%s/locale", dir);
 	rmdir(p);
 	rmdir(dir);
-}
-
-/* The catalogue built by ui/po: next to the wharf binary CTest names. */
-static bool find_catalogue(char *dir, size_t n)
-{
-	const char *bin = getenv("WHARF_BIN");
-	char mo[PATH_MAX];
-	struct stat st;
-
-	if (!bin || i18n_localedir(NULL, bin, dir, n) != WH_OK)
-		return false;
-	snprintf(mo, sizeof(mo), "%s/zh_CN/LC_MESSAGES/wharf.mo", dir);
-	return stat(mo, &st) == 0;
 }
 
 /* An installed binary: <prefix>/bin/wharf finds <prefix>/share/locale. */

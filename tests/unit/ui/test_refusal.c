@@ -25,6 +25,8 @@
 #include "ui/refusal.h"
 #include "ui/text.h"
 
+#include "catalogue.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
@@ -678,6 +680,21 @@ static void test_expand(void **unused)
 }
 
 /* floor_msg_db: translated when known, the English words when not. */
+/* The one reader of the "CODE: " prefix, for translated and not. */
+static void test_words(void **unused)
+{
+	(void)unused;
+	assert_null(refusal_words(NULL));
+	assert_string_equal(refusal_words("NO_TOTE: no tote T1"), "no tote T1");
+	assert_string_equal(refusal_words("WRONG_PIN_2: x"), "x");
+	/* no code, or not followed by ": ", stays whole */
+	assert_string_equal(refusal_words("server gone"), "server gone");
+	assert_string_equal(refusal_words(": x"), ": x");
+	assert_string_equal(refusal_words("NO_TOTE:x"), "NO_TOTE:x");
+	assert_string_equal(refusal_words("No_tote: x"), "No_tote: x");
+	assert_string_equal(refusal_words(""), "");
+}
+
 static void test_floor_msg_db(void **unused)
 {
 	struct floor_msg m;
@@ -703,19 +720,6 @@ static void test_floor_msg_db(void **unused)
 	assert_string_equal(m.text, "Database error");
 	floor_msg_db(&m, "", "Database error");
 	assert_string_equal(m.text, "Database error");
-}
-
-/* The catalogue built by ui/po: next to the wharf binary CTest names. */
-static bool find_catalogue(char *dir, size_t n)
-{
-	const char *bin = getenv("WHARF_BIN");
-	char mo[PATH_MAX];
-	struct stat st;
-
-	if (!bin || i18n_localedir(NULL, bin, dir, n) != WH_OK)
-		return false;
-	snprintf(mo, sizeof(mo), "%s/zh_CN/LC_MESSAGES/wharf.mo", dir);
-	return stat(mo, &st) == 0;
 }
 
 /* Every row in Chinese: translated, every parameter shown. */
@@ -771,6 +775,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_parameters),
 		cmocka_unit_test(test_long_parameters),
 		cmocka_unit_test(test_expand),
+		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_floor_msg_db),
 		cmocka_unit_test(test_every_row_chinese),
 	};
