@@ -106,6 +106,22 @@ static inline int64_t ef_q(struct db *db, const char *sql, int n,
 	return v;
 }
 
+/* The rows of a query with one id parameter $1 (fails the test on
+ * error); the caller frees them. */
+static inline struct db_result *ef_rows(struct db *db, const char *sql,
+					int64_t id)
+{
+	struct wh_error err;
+	struct db_result *r;
+	char b[24];
+	const char *p[] = { b };
+
+	snprintf(b, sizeof(b), "%lld", (long long)id);
+	if (db_exec(db, sql, 1, p, &r, &err) != WH_OK)
+		fail_msg("%s\n  in: %s", err.msg, sql);
+	return r;
+}
+
 static inline int64_t ef_q1(struct db *db, const char *sql, const char *a)
 {
 	const char *p[] = { a };

@@ -23,19 +23,6 @@
 
 static char conninfo[CONN];
 
-static struct db_result *rows(struct db *db, const char *sql, int64_t id)
-{
-	struct wh_error err;
-	struct db_result *r;
-	char b[24];
-	const char *p[] = { b };
-
-	snprintf(b, sizeof(b), "%lld", (long long)id);
-	if (db_exec(db, sql, 1, p, &r, &err) != WH_OK)
-		fail_msg("%s\n  in: %s", err.msg, sql);
-	return r;
-}
-
 static int64_t pending(struct db *db, int64_t wh, int limit,
 		       struct engine_pending_result *pr)
 {
@@ -49,7 +36,7 @@ static int64_t pending(struct db *db, int64_t wh, int limit,
 static const char *state_of(struct db *db, int64_t order, char *buf,
 			    size_t n)
 {
-	struct db_result *r = rows(db, "SELECT state::text FROM "
+	struct db_result *r = ef_rows(db, "SELECT state::text FROM "
 				   "wharf.sales_order WHERE id = $1", order);
 
 	snprintf(buf, n, "%s", db_result_text(r, 0, 0));
@@ -179,7 +166,7 @@ static void test_batch_matches_planner(void **state)
 		}
 		o = ef_order(db, id, s[0], q[0], s[1], q[1], s[2], q[2]);
 		if (i % 4 == 1) {
-			struct db_result *r = rows(db,
+			struct db_result *r = ef_rows(db,
 				"UPDATE wharf.sales_order SET shop_id = (SELECT "
 				"id FROM wharf.shop WHERE code = 'S2') WHERE id "
 				"= $1 RETURNING id", o);
@@ -189,7 +176,7 @@ static void test_batch_matches_planner(void **state)
 	today = (int32_t)th_int(db, "SELECT current_date - DATE '1970-01-01'");
 
 	/* The planner's view, before the batch. */
-	struct db_result *cr = rows(db,
+	struct db_result *cr = ef_rows(db,
 		"SELECT st.location_id, st.sku_id, coalesce(st.lot_id, 0), "
 		"loc.walk_seq, loc.kind = 'pick', lt.expiry IS NOT NULL, "
 		"coalesce(lt.expiry - DATE '1970-01-01', 0), coalesce("
@@ -199,7 +186,7 @@ static void test_batch_matches_planner(void **state)
 		"FROM wharf.stock st JOIN wharf.location loc ON loc.id = "
 		"st.location_id LEFT JOIN wharf.lot lt ON lt.id = st.lot_id "
 		"WHERE st.warehouse_id = $1 ORDER BY st.id", w1);
-	struct db_result *lr = rows(db,
+	struct db_result *lr = ef_rows(db,
 		"SELECT o.id, l.id, l.sku_id, l.qty, s.lot_control::text, "
 		"greatest(s.min_remaining_days, coalesce(sh.min_remaining_days, "
 		"0)) FROM wharf.sales_order o JOIN wharf.order_line l ON "
@@ -271,7 +258,7 @@ static void test_batch_matches_planner(void **state)
 	pending(db, w1, 1000, &pr);
 	assert_int_equal(pr.orders, 60);
 	assert_int_equal(pr.lines, (int64_t)nl);
-	struct db_result *ar = rows(db,
+	struct db_result *ar = ef_rows(db,
 		"SELECT a.order_line_id, a.location_id, coalesce(a.lot_id, 0), "
 		"a.qty FROM wharf.allocation a WHERE a.warehouse_id = $1 "
 		"ORDER BY a.id", w1);

@@ -25,19 +25,6 @@
 
 static char conninfo[CONN];
 
-static struct db_result *rows(struct db *db, const char *sql, int64_t id)
-{
-	struct wh_error err;
-	struct db_result *r;
-	char b[24];
-	const char *p[] = { b };
-
-	snprintf(b, sizeof(b), "%lld", (long long)id);
-	if (db_exec(db, sql, 1, p, &r, &err) != WH_OK)
-		fail_msg("%s\n  in: %s", err.msg, sql);
-	return r;
-}
-
 static void test_alloc_matches_planner(void **state)
 {
 	(void)state;
@@ -52,11 +39,11 @@ static void test_alloc_matches_planner(void **state)
 	if (db_seed_demo(db, 1, NULL, NULL, &err) != WH_OK)
 		fail_msg("seed: %s", err.msg);
 	today = (int32_t)th_int(db, "SELECT current_date - DATE '1970-01-01'");
-	orders = rows(db, "SELECT id FROM wharf.sales_order WHERE state = 'new' "
-		      "AND $1::int = 1 ORDER BY id", 1);
+	orders = ef_rows(db, "SELECT id FROM wharf.sales_order "
+			 "WHERE state = 'new' AND $1::int = 1 ORDER BY id", 1);
 	for (int oi = 0; oi < db_result_rows(orders); oi++) {
 		int64_t oid = db_result_int64(orders, oi, 0);
-		struct db_result *lr = rows(db,
+		struct db_result *lr = ef_rows(db,
 			"SELECT l.id, l.sku_id, l.qty - l.qty_allocated - "
 			"l.qty_picked, s.lot_control::text, greatest("
 			"s.min_remaining_days, coalesce(sh.min_remaining_days, 0)) "
@@ -64,7 +51,7 @@ static void test_alloc_matches_planner(void **state)
 			"o.id = l.order_id JOIN wharf.shop sh ON sh.id = o.shop_id "
 			"JOIN wharf.sku s ON s.id = l.sku_id WHERE o.id = $1 "
 			"ORDER BY l.line_no, l.id", oid);
-		struct db_result *cr = rows(db,
+		struct db_result *cr = ef_rows(db,
 			"SELECT st.location_id, st.sku_id, coalesce(st.lot_id, 0), "
 			"loc.walk_seq, loc.kind = 'pick', lt.expiry IS NOT NULL, "
 			"coalesce(lt.expiry - DATE '1970-01-01', 0), coalesce("
@@ -132,7 +119,7 @@ static void test_alloc_matches_planner(void **state)
 			fail_msg("plan: %s", err.msg);
 		if (engine_allocate(db, oid, ef_op(op), NULL, &a, &err) != WH_OK)
 			fail_msg("allocate %lld: %s", (long long)oid, err.msg);
-		struct db_result *ar = rows(db,
+		struct db_result *ar = ef_rows(db,
 			"SELECT a.order_line_id, a.location_id, "
 			"coalesce(a.lot_id, 0), a.qty FROM wharf.allocation a "
 			"JOIN wharf.order_line l ON l.id = a.order_line_id WHERE "
